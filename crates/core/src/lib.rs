@@ -1,0 +1,17 @@
+//! satudata's domain core.
+//!
+//! Everything here is pure: no files, no network, no database. The store, the HTTP layer and the CLI
+//! build on these types; the rules that decide who may do what ([`access`]), what a valid region code is
+//! ([`region`]) and what a typed value is ([`value`]) live here and only here.
+
+pub mod access;
+pub mod dataset;
+pub mod ids;
+pub mod organization;
+pub mod region;
+pub mod row;
+pub mod schema;
+pub mod user;
+pub mod value;
+
+pub use ids::{new_id, Id};

@@ -1,0 +1,232 @@
+//! Typed cell values, their strict canonical text form, and their JSON form.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Serialize, Serializer};
+
+use crate::region::RegionCode;
+use crate::schema::{Field, FieldType};
+
+/// One typed cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Missing (a missing value of the schema, or an empty cell).
+    Null,
+    Bool(bool),
+    Int(i64),
+    Num(f64),
+    Text(String),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
+
+impl Value {
+    /// Whether the value is missing.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Append the canonical text of the value (used for checksums and row hashes) to `out`.
+    /// Each value ends with a unit separator so that adjacent cells never run together.
+    pub fn write_canonical(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        let _ = match self {
+            Value::Null => write!(out, "\u{0}"),
+            Value::Bool(b) => write!(out, "{b}"),
+            Value::Int(i) => write!(out, "{i}"),
+            Value::Num(n) => write!(out, "{n:?}"),
+            Value::Text(s) => out.write_all(s.as_bytes()),
+            Value::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")),
+            Value::DateTime(d) => write!(out, "{}", d.format("%Y-%m-%dT%H:%M:%S%.f")),
+        };
+        out.push(0x1f);
+    }
+
+    /// The value as text, as a CSV export writes it (empty for missing).
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Num(n) => format_number(*n),
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::DateTime(d) => d.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        }
+    }
+
+    /// The value as a JSON value.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
+            Value::Int(i) => (*i).into(),
+            Value::Num(n) => serde_json::Number::from_f64(*n)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            other => serde_json::Value::String(other.to_text()),
+        }
+    }
+}
+
+/// Format a float without a trailing `.0` for whole numbers and without exponent for ordinary sizes.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_none(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Num(n) if n.is_finite() => s.serialize_f64(*n),
+            Value::Num(_) => s.serialize_none(),
+            Value::Text(t) => s.serialize_str(t),
+            other => s.serialize_str(&other.to_text()),
+        }
+    }
+}
+
+/// Why a cell could not be read as its field's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    /// Frictionless error type: `type-error`, `missing-cell`, `constraint-error`.
+    pub kind: &'static str,
+    /// What is wrong, in Bahasa Indonesia.
+    pub message: String,
+}
+
+impl CellError {
+    fn type_error(message: String) -> Self {
+        CellError {
+            kind: "type-error",
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for CellError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+/// Read one cell in its canonical form (what a clean, machine-written CSV holds: `1234.5`, `2024-12-31`,
+/// `true`, `16.06.01.2001`). The Indonesian forms (`1.234,5`, `31/12/2024`) are read by the import
+/// readers, which normalise to this form first.
+///
+/// `missing` holds the schema's missing values; a missing cell gives [`Value::Null`] (whether that is
+/// allowed is a constraint, checked elsewhere).
+pub fn parse_canonical(field: &Field, raw: &str, missing: &[String]) -> Result<Value, CellError> {
+    let missing = field.missing_values.as_deref().unwrap_or(missing);
+    if missing.iter().any(|m| m == raw) {
+        return Ok(Value::Null);
+    }
+    let t = raw.trim();
+    if let Some(level) = field.region_level {
+        let code = RegionCode::parse(t).map_err(|e| CellError::type_error(e.to_string()))?;
+        if code.level() != level {
+            return Err(CellError {
+                kind: "constraint-error",
+                message: format!(
+                    "kode wilayah '{t}' adalah {} padahal kolom ini berisi kode {}",
+                    code.level().label_id(),
+                    level.label_id()
+                ),
+            });
+        }
+        return Ok(Value::Text(code.dotted()));
+    }
+    let bad = |what: &str| CellError::type_error(format!("'{raw}' bukan {what}"));
+    match field.field_type {
+        FieldType::String | FieldType::Any | FieldType::Unsupported | FieldType::Time => {
+            Ok(Value::Text(raw.to_string()))
+        }
+        FieldType::Integer => t.parse::<i64>().map(Value::Int).map_err(|_| bad("bilangan bulat")),
+        FieldType::Number => match t.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Value::Num(n)),
+            _ => Err(bad("angka")),
+        },
+        FieldType::Boolean => {
+            let truthy = field
+                .true_values
+                .as_ref()
+                .map(|v| v.iter().any(|x| x == t))
+                .unwrap_or_else(|| matches!(t, "true" | "True" | "TRUE" | "1"));
+            let falsy = field
+                .false_values
+                .as_ref()
+                .map(|v| v.iter().any(|x| x == t))
+                .unwrap_or_else(|| matches!(t, "false" | "False" | "FALSE" | "0"));
+            if truthy {
+                Ok(Value::Bool(true))
+            } else if falsy {
+                Ok(Value::Bool(false))
+            } else {
+                Err(bad("nilai benar/salah (true/false)"))
+            }
+        }
+        FieldType::Date => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Value::Date)
+            .map_err(|_| bad("tanggal (tahun-bulan-tanggal, misalnya 2024-12-31)")),
+        FieldType::Datetime => {
+            let t2 = t.trim_end_matches('Z');
+            NaiveDateTime::parse_from_str(t2, "%Y-%m-%dT%H:%M:%S%.f")
+                .or_else(|_| NaiveDateTime::parse_from_str(t2, "%Y-%m-%d %H:%M:%S%.f"))
+                .or_else(|_| {
+                    chrono::DateTime::parse_from_rfc3339(t).map(|d| d.naive_utc())
+                })
+                .map(Value::DateTime)
+                .map_err(|_| bad("tanggal dan jam (misalnya 2024-12-31T08:30:00)"))
+        }
+        FieldType::Year => match t.parse::<i64>() {
+            Ok(y) if (0..=9999).contains(&y) => Ok(Value::Int(y)),
+            _ => Err(bad("tahun (empat angka, misalnya 2024)")),
+        },
+        FieldType::Yearmonth => {
+            let ok = t.len() == 7
+                && t.as_bytes()[4] == b'-'
+                && t[..4].bytes().all(|b| b.is_ascii_digit())
+                && matches!(t[5..].parse::<u8>(), Ok(1..=12));
+            if ok {
+                Ok(Value::Text(t.to_string()))
+            } else {
+                Err(bad("tahun-bulan (misalnya 2024-03)"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::region::Level;
+
+    #[test]
+    fn reads_canonical_cells() {
+        let f = Field::new("n", FieldType::Integer);
+        assert_eq!(parse_canonical(&f, "42", &[String::new()]), Ok(Value::Int(42)));
+        assert_eq!(parse_canonical(&f, "", &[String::new()]), Ok(Value::Null));
+        assert_eq!(parse_canonical(&f, "4,2", &[String::new()]).unwrap_err().kind, "type-error");
+        let d = Field::new("d", FieldType::Date);
+        assert_eq!(
+            parse_canonical(&d, "2024-12-31", &[]),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()))
+        );
+    }
+
+    #[test]
+    fn region_fields_are_normalised_to_dotted_codes() {
+        let mut f = Field::new("kode_desa", FieldType::String);
+        f.region_level = Some(Level::Desa);
+        assert_eq!(
+            parse_canonical(&f, "1606012001", &[]),
+            Ok(Value::Text("16.06.01.2001".into()))
+        );
+        assert_eq!(parse_canonical(&f, "16.06", &[]).unwrap_err().kind, "constraint-error");
+    }
+}
