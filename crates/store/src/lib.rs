@@ -26,6 +26,7 @@ use satudata_core::row::{Row, RowPage, RowQuery};
 use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
 
+pub mod bootstrap;
 mod source;
 pub use source::{ChannelRowSource, RowSource, VecRowSource};
 
