@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Akses data: who may read a dataset's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
     /// Open to everyone.
@@ -45,6 +46,7 @@ impl std::str::FromStr for Access {
 
 /// Periode data / jadwal pemutakhiran: how often a dataset is updated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Periodicity {
     Harian,
@@ -84,6 +86,7 @@ impl Periodicity {
 
 /// Level penyajian / level estimasi: the finest region level the figures are given for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PresentationLevel {
     Nasional,
@@ -97,6 +100,7 @@ pub enum PresentationLevel {
 
 /// Jenis data (SDI `jenis`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DataKind {
     /// Data statistik (sectoral statistics; the pembina reviews its metadata).
@@ -112,6 +116,7 @@ pub enum DataKind {
 
 /// The metadata of a dataset as the user edits it (the national SDI fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatasetMeta {
     /// Judul.
     pub title: String,
@@ -275,6 +280,7 @@ impl DatasetMeta {
 
 /// A problem with one field of a submitted record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
@@ -291,6 +297,7 @@ impl FieldProblem {
 
 /// A dataset as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dataset {
     pub id: Id,
     #[serde(flatten)]
@@ -303,6 +310,7 @@ pub struct Dataset {
 
 /// A topic (kategori / sektor), e.g. Kesehatan, Pendidikan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Topic {
     pub slug: String,
     pub name: String,
@@ -314,6 +322,7 @@ pub struct Topic {
 
 /// What a resource holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ResourceKind {
     /// A typed table: rows stored in the store, described by a Table Schema.
@@ -330,6 +339,7 @@ pub enum ResourceKind {
 
 /// A resource of a dataset: a typed table or a file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resource {
     pub id: Id,
     pub dataset_id: Id,
@@ -347,6 +357,7 @@ pub struct Resource {
 
 /// What is needed to create a resource.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewResource {
     pub name: String,
     pub title: String,
@@ -358,6 +369,7 @@ pub struct NewResource {
 
 /// An immutable version of a table resource's data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
     pub id: Id,
     pub resource_id: Id,
@@ -377,6 +389,7 @@ pub struct Version {
 
 /// One entry of the append-only change log; `seq` is the server's sequence number.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub seq: i64,
     /// `organization`, `user`, `topic`, `dataset`, `resource`, `version`.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What kind of organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OrgKind {
     /// Organisasi perangkat daerah: a regency agency (dinas, badan, kantor, sekretariat).
@@ -60,6 +61,7 @@ impl std::str::FromStr for OrgKind {
 
 /// The fields a user sets on an organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganizationMeta {
     /// URL name, unique in the instance (e.g. `dinkes`, `desa-16-06-01-2001`).
     pub slug: String,
@@ -87,6 +89,7 @@ pub struct OrganizationMeta {
 
 /// An organisation as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     pub id: Id,
     #[serde(flatten)]

@@ -23,6 +23,7 @@ const VILLAGES: &str = include_str!("../data/wilayah/villages.csv");
 
 /// The level of a region in the hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Provinsi,
@@ -77,6 +78,7 @@ impl Level {
 
 /// The precise kind of a region (from its code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RegionKind {
     Provinsi,

@@ -9,6 +9,7 @@ use crate::region::Level;
 
 /// A Table Schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TableSchema {
     pub fields: Vec<Field>,
@@ -40,6 +41,7 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
 
 /// A foreign key to a code list or another resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForeignKey {
     #[serde(deserialize_with = "one_or_many")]
     pub fields: Vec<String>,
@@ -48,6 +50,7 @@ pub struct ForeignKey {
 
 /// The target of a foreign key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForeignKeyReference {
     #[serde(default)]
     pub resource: String,
@@ -57,6 +60,7 @@ pub struct ForeignKeyReference {
 
 /// A field (column) of a table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Field {
     pub name: String,
@@ -141,6 +145,7 @@ impl Field {
 
 /// Field types of Table Schema that satudata stores typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     #[default]
@@ -180,6 +185,7 @@ impl FieldType {
 
 /// Field constraints.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Constraints {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The anonymous public has no role: it is [`crate::access::Principal::Anonymous`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Produsen data: an OPD (or desa) operator who produces the data of their organisation.
@@ -68,6 +69,7 @@ impl std::fmt::Display for Role {
 
 /// A role a user holds in one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
     pub organization_id: Id,
     pub role: Role,
@@ -75,6 +77,7 @@ pub struct Membership {
 
 /// A user account. The password hash never leaves the store layer in API output.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: Id,
     pub username: String,
@@ -98,6 +101,7 @@ pub struct NewUser {
 
 /// A named API token for programs. The secret is shown once at creation; only its SHA-256 is stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: Id,
     pub user_id: Id,

@@ -1,0 +1,1 @@
+//! satudata HTTP layer (work in progress).
