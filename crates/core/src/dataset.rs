@@ -132,6 +132,7 @@ pub struct DatasetMeta {
     #[serde(default)]
     pub topics: Vec<String>,
     /// Organisation that produces the data (produsen data; SDI `owner_org`).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub organization_id: Id,
     /// Satuan (unit), e.g. jiwa, persen, rupiah, hektar.
     #[serde(default)]
@@ -299,6 +300,7 @@ impl FieldProblem {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dataset {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Id,
     #[serde(flatten)]
     pub meta: DatasetMeta,
@@ -341,7 +343,9 @@ pub enum ResourceKind {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resource {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Id,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub dataset_id: Id,
     /// Machine name, unique within the dataset.
     pub name: String,
@@ -371,10 +375,13 @@ pub struct NewResource {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Id,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub resource_id: Id,
     /// 1, 2, 3, … within the resource.
     pub number: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub created_by: Option<Id>,
     pub created_at: DateTime<Utc>,
     pub row_count: i64,
@@ -394,9 +401,11 @@ pub struct Change {
     pub seq: i64,
     /// `organization`, `user`, `topic`, `dataset`, `resource`, `version`.
     pub entity: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub entity_id: Id,
     /// `create`, `update`, `delete` (a tombstone).
     pub op: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub actor: Option<Id>,
     pub at: DateTime<Utc>,
 }

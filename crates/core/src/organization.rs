@@ -76,6 +76,7 @@ pub struct OrganizationMeta {
     #[serde(default)]
     pub region_code: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub parent_id: Option<Id>,
     #[serde(default)]
     pub email: Option<String>,
@@ -91,6 +92,7 @@ pub struct OrganizationMeta {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Id,
     #[serde(flatten)]
     pub meta: OrganizationMeta,

@@ -71,6 +71,7 @@ impl std::fmt::Display for Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub organization_id: Id,
     pub role: Role,
 }
@@ -79,6 +80,7 @@ pub struct Membership {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Id,
     pub username: String,
     pub display_name: String,
@@ -103,7 +105,9 @@ pub struct NewUser {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Id,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub user_id: Id,
     pub name: String,
     pub created_at: DateTime<Utc>,
