@@ -99,6 +99,10 @@ pub struct Field {
     /// satudata: this field says which period (year, month) a row is about.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub period: bool,
+    /// satudata: cells read as zero in a numeric field (BPS tables write `-` for "nil"). Without it, `-`
+    /// is a missing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero_values: Option<Vec<String>>,
 }
 
 impl Field {
@@ -120,6 +124,7 @@ impl Field {
             multiplier: None,
             region_level: None,
             period: false,
+            zero_values: None,
         }
     }
 
