@@ -9,3 +9,4 @@
 
 pub mod cell;
 pub mod kinds;
+pub mod read;

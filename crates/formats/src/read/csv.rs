@@ -1,0 +1,312 @@
+//! CSV with the `csv` crate: encoding and delimiter sniffed, quoted fields, CRLF, blank lines kept as
+//! (blank) rows so that row numbers match the file and Frictionless.
+
+use std::io::{BufRead, BufReader, Read};
+
+use super::encoding::{self, Transcoder};
+use super::{Format, ReadError, ReadOptions, Record, SourceInfo, TableReader, HEAD_LEN};
+
+/// Delimiters considered when sniffing, in order of preference on a tie.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Pick the delimiter that splits the first lines of `text` most consistently. Never panics.
+pub fn sniff_delimiter(text: &[u8]) -> u8 {
+    // Count each candidate per line outside quotes, over the first 50 non-empty lines.
+    let mut counts: Vec<[usize; 4]> = Vec::new();
+    let mut cur = [0usize; 4];
+    let mut in_quotes = false;
+    let mut line_has_content = false;
+    for &b in text {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => {
+                if line_has_content {
+                    counts.push(cur);
+                    if counts.len() == 50 {
+                        break;
+                    }
+                }
+                cur = [0; 4];
+                line_has_content = false;
+                continue;
+            }
+            _ if !in_quotes => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    cur[i] += 1;
+                }
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            line_has_content = true;
+        }
+    }
+    if line_has_content && counts.len() < 50 {
+        counts.push(cur);
+    }
+    let mut best = (b',', 0.0f64, 0usize);
+    for (i, &d) in DELIMITERS.iter().enumerate() {
+        // The most common non-zero count, and the share of lines that have it.
+        let mut freq: Vec<(usize, usize)> = vec![];
+        for c in counts.iter().map(|c| c[i]).filter(|&c| c > 0) {
+            match freq.iter_mut().find(|(k, _)| *k == c) {
+                Some(f) => f.1 += 1,
+                None => freq.push((c, 1)),
+            }
+        }
+        let Some(&(mode, n)) = freq.iter().max_by_key(|&&(k, n)| (n, k)) else {
+            continue;
+        };
+        let share = n as f64 / counts.len().max(1) as f64;
+        // Ties go to the earlier candidate.
+        if share > best.1 + 1e-9 {
+            best = (d, share, mode);
+        }
+    }
+    best.0
+}
+
+/// A streaming CSV reader.
+pub struct CsvReader {
+    rdr: csv::Reader<Box<dyn Read>>,
+    rec: csv::ByteRecord,
+    info: SourceInfo,
+    /// Row number the next record will get.
+    next_row: u64,
+    /// The last line of the previous record (0 before the first).
+    prev_last_line: u64,
+    /// How far past a record's last line the csv crate's line count is when the record is read: 1 for
+    /// LF files (it has consumed the `\n`), 0 for CRLF files (it has consumed only the `\r`).
+    terminator_lines: u64,
+    /// Blank lines still to report before the stashed record.
+    pending_blank: u64,
+    stashed: bool,
+    done: bool,
+}
+
+impl CsvReader {
+    /// Read CSV from `stream`, sniffing its encoding and delimiter unless `opts` fixes them.
+    pub fn new(stream: Box<dyn Read>, opts: &ReadOptions) -> Result<Self, ReadError> {
+        let mut buf = BufReader::with_capacity(HEAD_LEN, stream);
+        let head = buf.fill_buf()?.to_vec();
+        let sniffed = encoding::sniff(&head);
+        let enc = match &opts.encoding {
+            Some(label) => encoding::by_label(label)?,
+            None => sniffed.encoding,
+        };
+        // Skip the BOM.
+        buf.consume(sniffed.bom_len);
+        let utf8 = enc == encoding_rs::UTF_8;
+        let text: Box<dyn Read> = if utf8 {
+            Box::new(buf)
+        } else {
+            Box::new(Transcoder::new(buf, enc))
+        };
+        let (head_text, _, _) = enc.decode(&head[sniffed.bom_len.min(head.len())..]);
+        let delimiter = match opts.delimiter {
+            Some(d) => d,
+            None => sniff_delimiter(head_text.as_bytes()),
+        };
+        let terminator_lines = if head_text.contains("\r\n") { 0 } else { 1 };
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(256 * 1024)
+            .from_reader(text);
+        let info = SourceInfo {
+            format: Some(Format::Csv),
+            encoding: Some(if opts.encoding.is_some() {
+                enc.name().to_ascii_lowercase()
+            } else {
+                sniffed.label()
+            }),
+            delimiter: Some(match delimiter {
+                b'\t' => "\\t".to_string(),
+                d => (d as char).to_string(),
+            }),
+            ..Default::default()
+        };
+        Ok(CsvReader {
+            rdr,
+            rec: csv::ByteRecord::new(),
+            info,
+            next_row: 1,
+            prev_last_line: 0,
+            terminator_lines,
+            pending_blank: 0,
+            stashed: false,
+            done: false,
+        })
+    }
+
+    fn emit_stashed(&mut self, out: &mut Record) {
+        out.reset(self.next_row);
+        self.next_row += 1;
+        for field in self.rec.iter() {
+            match std::str::from_utf8(field) {
+                Ok(s) => out.push(s),
+                Err(_) => {
+                    out.set_encoding_error();
+                    out.push(&String::from_utf8_lossy(field));
+                }
+            }
+        }
+        self.stashed = false;
+    }
+}
+
+fn memchr_count(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+impl TableReader for CsvReader {
+    fn read_record(&mut self, out: &mut Record) -> Result<bool, ReadError> {
+        if self.pending_blank > 0 {
+            self.pending_blank -= 1;
+            out.reset(self.next_row);
+            self.next_row += 1;
+            return Ok(true);
+        }
+        if self.stashed {
+            self.emit_stashed(out);
+            return Ok(true);
+        }
+        if self.done {
+            return Ok(false);
+        }
+        let more = self
+            .rdr
+            .read_byte_record(&mut self.rec)
+            .map_err(|e| match e.into_kind() {
+                csv::ErrorKind::Io(io) => ReadError::Io(io),
+                other => ReadError::Corrupt {
+                    format: "CSV",
+                    detail: format!("{other:?}"),
+                },
+            })?;
+        if !more {
+            self.done = true;
+            return Ok(false);
+        }
+        // Empty lines the csv crate skipped: Python's csv (and Frictionless) count them as rows. The
+        // record's first line follows from the reader's line count, the terminator style and the
+        // newlines inside quoted fields. (A last record with no final newline, after blank lines, in an
+        // LF file is numbered one too low: the terminator it lacks cannot be seen from here.)
+        let end_line = self.rdr.position().line();
+        let last_line = end_line.saturating_sub(self.terminator_lines);
+        let first_line = last_line.saturating_sub(memchr_count(self.rec.as_slice()));
+        let blanks = first_line.saturating_sub(self.prev_last_line + 1);
+        self.prev_last_line = last_line.max(self.prev_last_line);
+        if blanks > 0 {
+            self.pending_blank = blanks - 1;
+            self.stashed = true;
+            out.reset(self.next_row);
+            self.next_row += 1;
+            return Ok(true);
+        }
+        self.emit_stashed(out);
+        Ok(true)
+    }
+
+    fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8]) -> (SourceInfo, Vec<(u64, Vec<String>)>) {
+        let r = CsvReader::new(
+            Box::new(std::io::Cursor::new(bytes.to_vec())),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let info = r.info().clone();
+        (info, super::super::records(r).map(Result::unwrap).collect())
+    }
+
+    #[test]
+    fn sniffs_delimiters() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2,5;3\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b\n\"x,y\"|2\n"), b'|');
+        assert_eq!(sniff_delimiter(b"Tabel 1\nnama;jumlah\nA;1\nB;2\n"), b';');
+        assert_eq!(sniff_delimiter(b"single\n"), b',');
+    }
+
+    #[test]
+    fn reads_bom_crlf_quotes_and_counts_blank_lines() {
+        let (info, rows) = read_all(b"\xEF\xBB\xBFnama;ket\r\n\"Sekayu; kota\";\"a\"\"b\"\r\n\r\n\"baris\ndua\";x\r\nC;y\r\n");
+        assert_eq!(info.encoding.as_deref(), Some("utf-8-bom"));
+        assert_eq!(info.delimiter.as_deref(), Some(";"));
+        assert_eq!(rows[0], (1, vec!["nama".to_string(), "ket".to_string()]));
+        assert_eq!(rows[1].1, ["Sekayu; kota", "a\"b"]);
+        assert_eq!(rows[2], (3, vec![]));
+        assert_eq!(
+            rows[3],
+            (4, vec!["baris\ndua".to_string(), "x".to_string()])
+        );
+        assert_eq!(rows[4].0, 5);
+        assert_eq!(rows.len(), 5);
+    }
+
+    #[test]
+    fn blank_lines_count_as_rows_in_lf_and_crlf_files() {
+        for data in [
+            &b"\n\na;b\nx;y\n\n\"ba\nd\";x\nC;y\n\n\nD;z\n\n"[..],
+            &b"\r\n\r\na;b\r\nx;y\r\n\r\n\"ba\r\nd\";x\r\nC;y\r\n\r\n\r\nD;z"[..],
+        ] {
+            let (_, rows) = read_all(data);
+            let numbered: Vec<(u64, usize)> = rows.iter().map(|(n, c)| (*n, c.len())).collect();
+            assert_eq!(
+                numbered,
+                [
+                    (1, 0),
+                    (2, 0),
+                    (3, 2),
+                    (4, 2),
+                    (5, 0),
+                    (6, 2),
+                    (7, 2),
+                    (8, 0),
+                    (9, 0),
+                    (10, 2)
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn reads_windows_1252() {
+        let (info, rows) = read_all(b"nama,harga\nCaf\xE9,\x80 5\n");
+        assert_eq!(info.encoding.as_deref(), Some("windows-1252"));
+        assert_eq!(rows[1].1, ["Café", "€ 5"]);
+    }
+
+    #[test]
+    fn flags_invalid_utf8_late_in_a_file() {
+        let mut bytes = b"a,b\n".to_vec();
+        for _ in 0..20_000 {
+            bytes.extend_from_slice(b"x,y\n");
+        }
+        bytes.extend_from_slice(b"\xFF,z\n");
+        let r = CsvReader::new(
+            Box::new(std::io::Cursor::new(bytes)),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let mut r = r;
+        let mut rec = Record::new();
+        let mut flagged = vec![];
+        while r.read_record(&mut rec).unwrap() {
+            if rec.encoding_error() {
+                flagged.push(rec.row());
+            }
+        }
+        assert_eq!(flagged, [20_002]);
+    }
+}

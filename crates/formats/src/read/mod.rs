@@ -1,0 +1,330 @@
+//! Streaming table readers behind one trait, and format detection from content.
+//!
+//! Every reader yields [`Record`]s: the cells of one row as text, with the row's number as in the file
+//! (1-based; for CSV the record's position, counting blank lines the way Python's `csv` and Frictionless
+//! do; for spreadsheets the sheet's row). Numbers and dates from spreadsheets arrive as canonical text
+//! (`1234.5`, `2024-12-31`), so every source goes through the same cell parsers.
+//!
+//! Input that is not a table at all ([`ReadError`]) is the CLI's exit code 2.
+
+pub mod csv;
+pub mod detect;
+pub mod encoding;
+pub mod html;
+pub mod json;
+pub mod sheet;
+
+use std::io::{Read, Seek};
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use detect::{detect_format, Format};
+
+/// One row of a table as text cells. Reused between reads so that streaming allocates nothing per row
+/// once the buffers have grown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    row: u64,
+    cells: Vec<String>,
+    len: usize,
+    encoding_error: bool,
+}
+
+impl Record {
+    /// An empty record.
+    pub fn new() -> Self {
+        Record::default()
+    }
+
+    /// A record with the given row number and cells (tests, adapters).
+    pub fn from_cells<S: AsRef<str>>(row: u64, cells: &[S]) -> Self {
+        let mut r = Record::new();
+        r.reset(row);
+        for c in cells {
+            r.push(c.as_ref());
+        }
+        r
+    }
+
+    /// Start a new row: no cells, no encoding error.
+    pub fn reset(&mut self, row: u64) {
+        self.row = row;
+        self.len = 0;
+        self.encoding_error = false;
+    }
+
+    /// Append a cell, reusing an old buffer when there is one.
+    pub fn push(&mut self, cell: &str) {
+        if self.len < self.cells.len() {
+            let s = &mut self.cells[self.len];
+            s.clear();
+            s.push_str(cell);
+        } else {
+            self.cells.push(cell.to_string());
+        }
+        self.len += 1;
+    }
+
+    /// Mark that some bytes of this row were not valid in the file's encoding (they were replaced).
+    pub fn set_encoding_error(&mut self) {
+        self.encoding_error = true;
+    }
+
+    /// Whether some bytes of this row were not valid in the file's encoding.
+    pub fn encoding_error(&self) -> bool {
+        self.encoding_error
+    }
+
+    /// The row number as in the file (1-based).
+    pub fn row(&self) -> u64 {
+        self.row
+    }
+
+    /// The cells.
+    pub fn cells(&self) -> &[String] {
+        &self.cells[..self.len]
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether every cell is empty or spaces.
+    pub fn is_blank(&self) -> bool {
+        self.cells().iter().all(|c| c.trim().is_empty())
+    }
+
+    /// Drop trailing empty cells.
+    pub fn trim_end(&mut self) {
+        while self.len > 0 && self.cells[self.len - 1].trim().is_empty() {
+            self.len -= 1;
+        }
+    }
+
+    /// The cells as owned strings.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.cells().to_vec()
+    }
+}
+
+/// What a reader found out about its source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceInfo {
+    /// The detected format.
+    pub format: Option<Format>,
+    /// The text encoding (CSV, HTML): `utf-8`, `utf-8-bom`, `windows-1252`, `utf-16le`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The CSV delimiter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// The sheet read (spreadsheets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// All sheets of the workbook.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<String>,
+    /// Whether a row shorter than the header means empty trailing cells (spreadsheets, HTML and keyed
+    /// JSON, which do not write trailing empties) rather than missing cells (CSV).
+    pub short_rows_are_padded: bool,
+    /// Things worth telling the user about the source (in Bahasa Indonesia).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A source of records.
+pub trait TableReader {
+    /// Read the next record into `rec`; `Ok(false)` at the end.
+    fn read_record(&mut self, rec: &mut Record) -> Result<bool, ReadError>;
+
+    /// What the reader found out about the source.
+    fn info(&self) -> &SourceInfo;
+}
+
+impl<T: TableReader + ?Sized> TableReader for Box<T> {
+    fn read_record(&mut self, rec: &mut Record) -> Result<bool, ReadError> {
+        (**self).read_record(rec)
+    }
+    fn info(&self) -> &SourceInfo {
+        (**self).info()
+    }
+}
+
+/// Records as an iterator of `(row number, cells)`, for callers that prefer owned rows.
+pub struct Records<R> {
+    reader: R,
+    rec: Record,
+    done: bool,
+}
+
+impl<R: TableReader> Iterator for Records<R> {
+    type Item = Result<(u64, Vec<String>), ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_record(&mut self.rec) {
+            Ok(true) => Some(Ok((self.rec.row(), self.rec.to_vec()))),
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Iterate over a reader's records as owned rows.
+pub fn records<R: TableReader>(reader: R) -> Records<R> {
+    Records {
+        reader,
+        rec: Record::new(),
+        done: false,
+    }
+}
+
+/// Which sheet of a workbook to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetSelector {
+    /// By name.
+    Name(String),
+    /// By position, 0-based.
+    Index(usize),
+}
+
+/// How to open a source. Everything is detected when left `None`.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Force a format instead of detecting it from content.
+    pub format: Option<Format>,
+    /// The sheet of a workbook (default: the first sheet with data).
+    pub sheet: Option<SheetSelector>,
+    /// The CSV delimiter (default: sniffed among `,` `;` TAB `|`).
+    pub delimiter: Option<u8>,
+    /// The text encoding label (`utf-8`, `windows-1252`, …; default: sniffed).
+    pub encoding: Option<String>,
+}
+
+/// Why a source cannot be read as a table. All of these are "unusable input" (CLI exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("Berkas kosong. (The file is empty.)")]
+    Empty,
+    #[error("Berkas ini bukan tabel: {what}. (Not a table: {what_en}.)")]
+    NotATable { what: String, what_en: String },
+    #[error("Berkas dilindungi kata sandi; buka di aplikasinya, hapus kata sandi, lalu simpan ulang. (The file is password-protected.)")]
+    PasswordProtected,
+    #[error("Berkas {format} rusak atau tidak dapat dibaca: {detail}. (Corrupt {format} file.)")]
+    Corrupt {
+        format: &'static str,
+        detail: String,
+    },
+    #[error("Lembar (sheet) '{wanted}' tidak ada; yang ada: {available}. (Sheet not found.)")]
+    SheetNotFound { wanted: String, available: String },
+    #[error("Pengodean karakter '{0}' tidak dikenal. (Unknown encoding.)")]
+    UnknownEncoding(String),
+    #[error("Gagal membaca berkas: {0}. (I/O error.)")]
+    Io(#[from] std::io::Error),
+}
+
+impl ReadError {
+    pub(crate) fn not_a_table(what: impl Into<String>, what_en: impl Into<String>) -> Self {
+        ReadError::NotATable {
+            what: what.into(),
+            what_en: what_en.into(),
+        }
+    }
+}
+
+/// Bytes read up front to detect the format, the encoding and the delimiter.
+pub const HEAD_LEN: usize = 64 * 1024;
+
+/// Open a file: detect its format from content (the extension only breaks ties) and return its reader.
+pub fn open_path(path: &Path, opts: &ReadOptions) -> Result<Box<dyn TableReader>, ReadError> {
+    let mut file = std::fs::File::open(path)?;
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    (&mut file).take(HEAD_LEN as u64).read_to_end(&mut head)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = match opts.format {
+        Some(f) => f,
+        None => detect_format(&head, ext.as_deref())?,
+    };
+    if format.is_workbook() {
+        file.rewind()?;
+        return sheet::open(std::io::BufReader::new(file), format, opts);
+    }
+    let rest = std::io::Cursor::new(head).chain(file);
+    open_stream(Box::new(rest), format, opts)
+}
+
+/// Open a source held in memory (uploads, tests, fuzzing). Never panics.
+pub fn open_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<Box<dyn TableReader>, ReadError> {
+    open_owned(bytes.to_vec(), None, opts)
+}
+
+/// Open a source held in memory, with its file name's extension as a hint.
+pub fn open_owned(
+    bytes: Vec<u8>,
+    ext: Option<&str>,
+    opts: &ReadOptions,
+) -> Result<Box<dyn TableReader>, ReadError> {
+    let format = match opts.format {
+        Some(f) => f,
+        None => detect_format(&bytes[..bytes.len().min(HEAD_LEN)], ext)?,
+    };
+    if format.is_workbook() {
+        return sheet::open(std::io::Cursor::new(bytes), format, opts);
+    }
+    open_stream(Box::new(std::io::Cursor::new(bytes)), format, opts)
+}
+
+/// Open a text source (CSV, JSON, NDJSON, HTML) from a stream.
+pub fn open_stream(
+    stream: Box<dyn Read>,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Box<dyn TableReader>, ReadError> {
+    match format {
+        Format::Csv => Ok(Box::new(csv::CsvReader::new(stream, opts)?)),
+        Format::Json => Ok(Box::new(json::JsonReader::new(stream)?)),
+        Format::Ndjson => Ok(Box::new(json::NdjsonReader::new(stream)?)),
+        Format::Html => Ok(Box::new(html::HtmlReader::new(stream, opts)?)),
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            let mut bytes = vec![];
+            let mut stream = stream;
+            stream.read_to_end(&mut bytes)?;
+            sheet::open(std::io::Cursor::new(bytes), format, opts)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_reuse_buffers() {
+        let mut r = Record::from_cells(1, &["a", "bb"]);
+        let cap = r.cells[0].capacity();
+        r.reset(2);
+        r.push("c");
+        assert_eq!(r.cells(), ["c"]);
+        assert_eq!(r.cells[0].capacity(), cap);
+        assert_eq!(r.row(), 2);
+    }
+}
