@@ -8,5 +8,7 @@
 //! function that never panics, so that fuzzers can call it directly.
 
 pub mod cell;
+pub mod header;
 pub mod kinds;
 pub mod read;
+pub mod table;
