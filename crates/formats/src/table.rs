@@ -196,7 +196,9 @@ mod tests {
     use super::*;
     use crate::read::{open_bytes, ReadOptions};
 
-    fn data_rows(csv: &str) -> (Header, Vec<(u64, Vec<String>)>, Vec<Note>) {
+    type Rows = Vec<(u64, Vec<String>)>;
+
+    fn data_rows(csv: &str) -> (Header, Rows, Vec<Note>) {
         let r = open_bytes(csv.as_bytes(), &ReadOptions::default()).unwrap();
         let mut t = TableStream::new(r, None).unwrap();
         let mut rec = Record::new();
