@@ -1,0 +1,684 @@
+//! Versions and the typed rows of table resources.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use satudata_core::dataset::{ResourceKind, Version};
+use satudata_core::row::{FilterOp, Row, RowPage, RowQuery};
+use satudata_core::schema::{StorageType, TableSchema};
+use satudata_core::value::Value;
+use satudata_core::{new_id, Id};
+use satudata_store::rowtable::{
+    column_name, default_summary, normalize_row, resolve_query, row_table_name, OrdPlan,
+    ResolvedFilter, RowDigest, ORD_GAP,
+};
+use satudata_store::{NewVersion, RowSource, StoreError, StoreResult};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Row as _, Sqlite, SqliteConnection, SqliteExecutor};
+
+use crate::{append_change, db_err, json_err, now, offset_i64, parse_ts, ts, SqliteStore};
+
+/// SQLite allows at most this many bound parameters in one statement.
+const MAX_BINDS: usize = 32766;
+/// Rows per multi-row INSERT, at most (fewer when the table is wide).
+const MAX_ROWS_PER_INSERT: usize = 1000;
+/// Rows per batch sent by `stream_rows`.
+const STREAM_BATCH: i64 = 1000;
+
+/// The stored text form of a date-time cell: fixed width, so text order is time order.
+const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
+
+type Q<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
+
+/// What a table resource's rows look like.
+struct TableInfo {
+    schema: TableSchema,
+    types: Vec<StorageType>,
+    table: String,
+}
+
+async fn load_table<'e>(ex: impl SqliteExecutor<'e>, resource_id: Id) -> StoreResult<TableInfo> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM resources WHERE id = ? AND deleted_at IS NULL")
+            .bind(resource_id)
+            .fetch_optional(ex)
+            .await
+            .map_err(db_err)?;
+    let body = body.ok_or_else(|| StoreError::NotFound(format!("resource {resource_id}")))?;
+    match serde_json::from_str::<ResourceKind>(&body).map_err(json_err)? {
+        ResourceKind::Table { schema } => Ok(TableInfo {
+            types: schema.fields.iter().map(|f| f.storage_type()).collect(),
+            schema,
+            table: row_table_name(resource_id),
+        }),
+        ResourceKind::File { .. } => Err(StoreError::Invalid(
+            "Sumber daya ini berupa berkas, bukan tabel; tidak punya baris data.".to_string(),
+        )),
+    }
+}
+
+fn bind_value(q: Q<'_>, v: Value) -> Q<'_> {
+    match v {
+        Value::Null => q.bind(None::<i64>),
+        Value::Bool(b) => q.bind(i64::from(b)),
+        Value::Int(i) => q.bind(i),
+        Value::Num(n) => q.bind(n),
+        Value::Text(s) => q.bind(s),
+        Value::Date(d) => q.bind(d.format("%Y-%m-%d").to_string()),
+        Value::DateTime(d) => q.bind(d.format(DATETIME_FORMAT).to_string()),
+    }
+}
+
+fn read_value(r: &SqliteRow, idx: usize, t: StorageType) -> StoreResult<Value> {
+    let bad = |s: &str| StoreError::Backend(format!("bad stored cell '{s}'"));
+    Ok(match t {
+        StorageType::Integer => r
+            .try_get::<Option<i64>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Int),
+        StorageType::Real => r
+            .try_get::<Option<f64>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Num),
+        StorageType::Text => r
+            .try_get::<Option<String>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Text),
+        StorageType::Boolean => r
+            .try_get::<Option<i64>, _>(idx)
+            .map_err(db_err)?
+            .map(|b| Value::Bool(b != 0)),
+        StorageType::Date => match r.try_get::<Option<String>, _>(idx).map_err(db_err)? {
+            None => None,
+            Some(s) => Some(Value::Date(
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad(&s))?,
+            )),
+        },
+        StorageType::DateTime => match r.try_get::<Option<String>, _>(idx).map_err(db_err)? {
+            None => None,
+            Some(s) => Some(Value::DateTime(
+                NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| bad(&s))?,
+            )),
+        },
+    }
+    .unwrap_or(Value::Null))
+}
+
+fn version_from_row(r: &SqliteRow) -> StoreResult<Version> {
+    Ok(Version {
+        id: r.try_get("id").map_err(db_err)?,
+        resource_id: r.try_get("resource_id").map_err(db_err)?,
+        number: r.try_get("number").map_err(db_err)?,
+        created_by: r.try_get("created_by").map_err(db_err)?,
+        created_at: parse_ts(&r.try_get::<String, _>("created_at").map_err(db_err)?)?,
+        row_count: r.try_get("row_count").map_err(db_err)?,
+        rows_added: r.try_get("rows_added").map_err(db_err)?,
+        rows_removed: r.try_get("rows_removed").map_err(db_err)?,
+        checksum: r.try_get("checksum").map_err(db_err)?,
+        summary: r.try_get("summary").map_err(db_err)?,
+        seq: r.try_get("seq").map_err(db_err)?,
+    })
+}
+
+const VERSION_COLS: &str =
+    "id, resource_id, number, created_by, created_at, row_count, rows_added, rows_removed, checksum, summary, seq";
+
+fn columns(n: usize) -> String {
+    (0..n).map(column_name).collect::<Vec<_>>().join(", ")
+}
+
+/// Buffers rows and writes them with multi-row INSERTs of a fixed size (so the statement is
+/// prepared once and reused).
+struct RowWriter {
+    /// `INSERT INTO t (key, _hash[, _vfrom], c0, …) VALUES `
+    head: String,
+    /// Placeholders of one row: `(?, ?, …)`.
+    one: String,
+    /// The full statement for a full buffer.
+    full_sql: String,
+    per_insert: usize,
+    vfrom: Option<i64>,
+    buf: Vec<(i64, [u8; 16], Row)>,
+}
+
+impl RowWriter {
+    fn new(table: &str, key_column: &str, vfrom: Option<i64>, ncols: usize) -> RowWriter {
+        let extra = if vfrom.is_some() { 3 } else { 2 };
+        let head = format!(
+            "INSERT INTO {table} ({key_column}, _hash{}{}{}) VALUES ",
+            if vfrom.is_some() { ", _vfrom" } else { "" },
+            if ncols > 0 { ", " } else { "" },
+            columns(ncols)
+        );
+        let one = format!("({})", vec!["?"; ncols + extra].join(", "));
+        let per_insert = (MAX_BINDS / (ncols + extra)).clamp(1, MAX_ROWS_PER_INSERT);
+        let full_sql = Self::sql(&head, &one, per_insert);
+        RowWriter {
+            head,
+            one,
+            full_sql,
+            per_insert,
+            vfrom,
+            buf: Vec::with_capacity(per_insert),
+        }
+    }
+
+    fn sql(head: &str, one: &str, n: usize) -> String {
+        let mut s = String::with_capacity(head.len() + n * (one.len() + 1));
+        s.push_str(head);
+        for i in 0..n {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(one);
+        }
+        s
+    }
+
+    async fn push(
+        &mut self,
+        conn: &mut SqliteConnection,
+        key: i64,
+        hash: [u8; 16],
+        row: Row,
+    ) -> StoreResult<()> {
+        self.buf.push((key, hash, row));
+        if self.buf.len() >= self.per_insert {
+            self.flush(conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, conn: &mut SqliteConnection) -> StoreResult<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let partial;
+        let sql = if self.buf.len() == self.per_insert {
+            &self.full_sql
+        } else {
+            partial = Self::sql(&self.head, &self.one, self.buf.len());
+            &partial
+        };
+        let mut q = sqlx::query(sql);
+        for (key, hash, row) in self.buf.drain(..) {
+            q = q.bind(key).bind(hash.to_vec());
+            if let Some(v) = self.vfrom {
+                q = q.bind(v);
+            }
+            for v in row {
+                q = bind_value(q, v);
+            }
+        }
+        q.execute(&mut *conn).await.map_err(db_err)?;
+        Ok(())
+    }
+}
+
+/// Insert `(a, b)` integer pairs (or single integers when `b` is `None`) into a temp table.
+async fn insert_ints(
+    conn: &mut SqliteConnection,
+    table: &str,
+    cols: &str,
+    rows: &[(i64, Option<i64>)],
+) -> StoreResult<()> {
+    let width = if rows.first().is_some_and(|r| r.1.is_some()) {
+        2
+    } else {
+        1
+    };
+    let one = if width == 2 { "(?, ?)" } else { "(?)" };
+    for chunk in rows.chunks(MAX_BINDS / width) {
+        let sql = format!(
+            "INSERT INTO {table} ({cols}) VALUES {}",
+            vec![one; chunk.len()].join(",")
+        );
+        let mut q = sqlx::query(&sql);
+        for (a, b) in chunk {
+            q = q.bind(*a);
+            if let Some(b) = b {
+                q = q.bind(*b);
+            }
+        }
+        q.execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// SQL for one resolved filter, pushing its operands to `args`.
+fn filter_sql(f: &ResolvedFilter, args: &mut Vec<Value>) -> String {
+    let c = column_name(f.column);
+    let first = f.values.first().cloned().unwrap_or(Value::Null);
+    let cmp = |op: &str, args: &mut Vec<Value>| {
+        args.push(first.clone());
+        format!("{c} {op} ?")
+    };
+    match f.op {
+        FilterOp::Eq if first.is_null() => format!("{c} IS NULL"),
+        FilterOp::Ne if first.is_null() => format!("{c} IS NOT NULL"),
+        FilterOp::Eq => cmp("=", args),
+        // Missing cells differ from any value, so they match `ne`.
+        FilterOp::Ne => cmp("IS NOT", args),
+        FilterOp::Lt => cmp("<", args),
+        FilterOp::Le => cmp("<=", args),
+        FilterOp::Gt => cmp(">", args),
+        FilterOp::Ge => cmp(">=", args),
+        FilterOp::Like => cmp("LIKE", args),
+        FilterOp::IsMissing => format!("{c} IS NULL"),
+        FilterOp::In if f.values.is_empty() => "0".to_string(),
+        FilterOp::In => {
+            args.extend(f.values.iter().cloned());
+            format!("{c} IN ({})", vec!["?"; f.values.len()].join(", "))
+        }
+    }
+}
+
+impl SqliteStore {
+    /// The version to read: the latest when `None` (0 when there is none yet), else it must exist.
+    async fn resolve_version(
+        &self,
+        resource_id: Id,
+        version: Option<i32>,
+    ) -> StoreResult<(i32, bool)> {
+        let latest: i32 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), 0) FROM versions WHERE resource_id = ?",
+        )
+        .bind(resource_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        match version {
+            None => Ok((latest, true)),
+            Some(v) if v >= 1 && v <= latest => Ok((v, v == latest)),
+            Some(v) => Err(StoreError::NotFound(format!(
+                "version {v} of resource {resource_id}"
+            ))),
+        }
+    }
+
+    pub(crate) async fn create_version_impl(
+        &self,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+    ) -> StoreResult<Version> {
+        let mut tx = self.begin_write().await?;
+        let info = load_table(tx.conn(), resource_id).await?;
+        let table = &info.table;
+        let ncols = info.types.len();
+        let number: i32 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE resource_id = ?",
+        )
+        .bind(resource_id)
+        .fetch_one(tx.conn())
+        .await
+        .map_err(db_err)?;
+        let vnum = i64::from(number);
+        let prev_count: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE _vto IS NULL"))
+                .fetch_one(tx.conn())
+                .await
+                .map_err(db_err)?;
+
+        // With no rows before, rows go straight into the table; otherwise into a staging table first,
+        // to be compared with the previous version.
+        let staged = prev_count > 0;
+        let mut writer = if staged {
+            for t in ["_stage", "_keep", "_neword"] {
+                sqlx::query(&format!("DROP TABLE IF EXISTS temp.{t}"))
+                    .execute(tx.conn())
+                    .await
+                    .map_err(db_err)?;
+            }
+            let mut ddl = "CREATE TEMP TABLE _stage (pos INTEGER PRIMARY KEY, _hash BLOB NOT NULL"
+                .to_string();
+            for i in 0..ncols {
+                ddl.push_str(&format!(", {}", column_name(i)));
+            }
+            ddl.push(')');
+            sqlx::query(&ddl).execute(tx.conn()).await.map_err(db_err)?;
+            RowWriter::new("temp._stage", "pos", None, ncols)
+        } else {
+            RowWriter::new(table, "_ord", Some(vnum), ncols)
+        };
+
+        let mut digest = RowDigest::new();
+        let mut n: i64 = 0;
+        while let Some(batch) = source.next_batch().await.map_err(StoreError::Source)? {
+            for mut row in batch {
+                normalize_row(&mut row, &info.schema, &info.types, n as u64 + 1)
+                    .map_err(StoreError::Invalid)?;
+                let hash = digest.add(&row);
+                let key = if staged {
+                    n
+                } else {
+                    n.checked_mul(ORD_GAP)
+                        .ok_or_else(|| StoreError::Backend("too many rows".to_string()))?
+                };
+                writer.push(tx.conn(), key, hash, row).await?;
+                n += 1;
+            }
+        }
+        writer.flush(tx.conn()).await?;
+
+        let (added, removed) = if staged {
+            self.merge_staged(&mut tx, table, ncols, vnum, n, prev_count)
+                .await?
+        } else {
+            (n, 0)
+        };
+
+        let id = new_id();
+        let at = now();
+        let summary = if new.summary.trim().is_empty() {
+            default_summary(added, removed)
+        } else {
+            new.summary
+        };
+        let seq = append_change(tx.conn(), "version", id, "create", new.actor, at).await?;
+        let version = Version {
+            id,
+            resource_id,
+            number,
+            created_by: new.actor,
+            created_at: at,
+            row_count: n,
+            rows_added: added,
+            rows_removed: removed,
+            checksum: digest.finish(),
+            summary,
+            seq,
+        };
+        sqlx::query(&format!(
+            "INSERT INTO versions ({VERSION_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(version.id)
+        .bind(version.resource_id)
+        .bind(version.number)
+        .bind(version.created_by)
+        .bind(ts(version.created_at))
+        .bind(version.row_count)
+        .bind(version.rows_added)
+        .bind(version.rows_removed)
+        .bind(&version.checksum)
+        .bind(&version.summary)
+        .bind(version.seq)
+        .execute(tx.conn())
+        .await
+        .map_err(db_err)?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Compare the staged upload with the current rows: keep unchanged rows that fit the new order,
+    /// retire the others, insert the new ones. Returns `(rows_added, rows_removed)`.
+    async fn merge_staged(
+        &self,
+        tx: &mut crate::WriteTx,
+        table: &str,
+        ncols: usize,
+        vnum: i64,
+        n: i64,
+        prev_count: i64,
+    ) -> StoreResult<(i64, i64)> {
+        // Pair the k-th occurrence of a content in the upload with its k-th occurrence before, so
+        // that duplicate identical rows are counted and kept one by one.
+        let matches: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT s.pos, o._ord FROM \
+             (SELECT pos, _hash, ROW_NUMBER() OVER (PARTITION BY _hash ORDER BY pos) AS k FROM temp._stage) s \
+             JOIN (SELECT _ord, _hash, ROW_NUMBER() OVER (PARTITION BY _hash ORDER BY _ord) AS k \
+                   FROM {table} WHERE _vto IS NULL) o \
+             ON o._hash = s._hash AND o.k = s.k ORDER BY s.pos"
+        ))
+        .fetch_all(tx.conn())
+        .await
+        .map_err(db_err)?;
+        let unchanged = matches.len() as i64;
+        let plan = OrdPlan::new(&matches);
+        drop(matches);
+
+        sqlx::query("CREATE TEMP TABLE _keep (ord INTEGER PRIMARY KEY)")
+            .execute(tx.conn())
+            .await
+            .map_err(db_err)?;
+        let kept: Vec<(i64, Option<i64>)> = plan.kept().iter().map(|k| (k.1, None)).collect();
+        insert_ints(tx.conn(), "temp._keep", "ord", &kept).await?;
+        drop(kept);
+
+        sqlx::query("CREATE TEMP TABLE _neword (pos INTEGER PRIMARY KEY, ord INTEGER NOT NULL)")
+            .execute(tx.conn())
+            .await
+            .map_err(db_err)?;
+        let mut buf: Vec<(i64, Option<i64>)> = Vec::with_capacity(16_000);
+        let mut kept_iter = plan.kept().iter().peekable();
+        for pos in 0..n {
+            if kept_iter.peek().is_some_and(|k| k.0 == pos) {
+                kept_iter.next();
+                continue;
+            }
+            buf.push((pos, Some(plan.ord_for(pos)?)));
+            if buf.len() == 16_000 {
+                insert_ints(tx.conn(), "temp._neword", "pos, ord", &buf).await?;
+                buf.clear();
+            }
+        }
+        insert_ints(tx.conn(), "temp._neword", "pos, ord", &buf).await?;
+
+        sqlx::query(&format!(
+            "UPDATE {table} SET _vto = ? WHERE _vto IS NULL AND _ord NOT IN (SELECT ord FROM temp._keep)"
+        ))
+        .bind(vnum)
+        .execute(tx.conn())
+        .await
+        .map_err(db_err)?;
+        let cols = columns(ncols);
+        let (sep, scols) = if ncols > 0 {
+            (
+                ", ",
+                (0..ncols)
+                    .map(|i| format!("s.{}", column_name(i)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        } else {
+            ("", String::new())
+        };
+        sqlx::query(&format!(
+            "INSERT INTO {table} (_ord, _hash, _vfrom{sep}{cols}) \
+             SELECT w.ord, s._hash, ?{sep}{scols} FROM temp._stage s JOIN temp._neword w ON w.pos = s.pos ORDER BY s.pos"
+        ))
+        .bind(vnum)
+        .execute(tx.conn())
+        .await
+        .map_err(db_err)?;
+        for t in ["_stage", "_keep", "_neword"] {
+            sqlx::query(&format!("DROP TABLE temp.{t}"))
+                .execute(tx.conn())
+                .await
+                .map_err(db_err)?;
+        }
+        Ok((n - unchanged, prev_count - unchanged))
+    }
+
+    pub(crate) async fn list_versions_impl(&self, resource_id: Id) -> StoreResult<Vec<Version>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE resource_id = ? ORDER BY number DESC"
+        ))
+        .bind(resource_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    pub(crate) async fn get_version_impl(
+        &self,
+        resource_id: Id,
+        number: i32,
+    ) -> StoreResult<Option<Version>> {
+        let row = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE resource_id = ? AND number = ?"
+        ))
+        .bind(resource_id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    pub(crate) async fn query_rows_impl(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+    ) -> StoreResult<RowPage> {
+        let info = load_table(&self.pool, resource_id).await?;
+        let resolved = resolve_query(query, &info.schema)?;
+        let (version, latest) = self.resolve_version(resource_id, query.version).await?;
+        let fields: Vec<String> = info.schema.fields.iter().map(|f| f.name.clone()).collect();
+        if version == 0 {
+            return Ok(RowPage {
+                version,
+                fields,
+                rows: vec![],
+                total: query.with_total.then_some(0),
+                limit: query.limit,
+                offset: query.offset,
+            });
+        }
+        let mut args: Vec<Value> = vec![];
+        let mut wh = vec![];
+        if latest {
+            wh.push("_vto IS NULL".to_string());
+        } else {
+            wh.push("_vfrom <= ? AND (_vto IS NULL OR _vto > ?)".to_string());
+            args.push(Value::Int(i64::from(version)));
+            args.push(Value::Int(i64::from(version)));
+        }
+        for f in &resolved.filters {
+            wh.push(filter_sql(f, &mut args));
+        }
+        let wh = wh.join(" AND ");
+        let table = &info.table;
+        let total = if query.with_total {
+            let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {wh}");
+            let mut q = sqlx::query(&count_sql);
+            for a in args.iter().cloned() {
+                q = bind_value(q, a);
+            }
+            let n: i64 = q
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?
+                .try_get(0)
+                .map_err(db_err)?;
+            Some(n as u64)
+        } else {
+            None
+        };
+        let mut order: Vec<String> = resolved
+            .sort
+            .iter()
+            .map(|(i, desc)| {
+                format!(
+                    "{} {} NULLS LAST",
+                    column_name(*i),
+                    if *desc { "DESC" } else { "ASC" }
+                )
+            })
+            .collect();
+        order.push("_ord".to_string());
+        let sql = format!(
+            "SELECT {} FROM {table} WHERE {wh} ORDER BY {} LIMIT ? OFFSET ?",
+            columns(info.types.len()),
+            order.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for a in args {
+            q = bind_value(q, a);
+        }
+        q = q
+            .bind(i64::from(query.limit))
+            .bind(offset_i64(query.offset));
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                info.types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| read_value(r, i, *t))
+                    .collect::<StoreResult<Row>>()
+            })
+            .collect::<StoreResult<Vec<Row>>>()?;
+        Ok(RowPage {
+            version,
+            fields,
+            rows,
+            total,
+            limit: query.limit,
+            offset: query.offset,
+        })
+    }
+
+    pub(crate) async fn stream_rows_impl(
+        &self,
+        resource_id: Id,
+        version: Option<i32>,
+        sink: tokio::sync::mpsc::Sender<Vec<Row>>,
+    ) -> StoreResult<u64> {
+        let info = load_table(&self.pool, resource_id).await?;
+        let (version, latest) = self.resolve_version(resource_id, version).await?;
+        if version == 0 {
+            return Ok(0);
+        }
+        let table = &info.table;
+        let vcond = if latest {
+            "_vto IS NULL"
+        } else {
+            "_vfrom <= ? AND (_vto IS NULL OR _vto > ?)"
+        };
+        let sql = format!(
+            "SELECT _ord, {} FROM {table} WHERE {vcond} AND _ord > ? ORDER BY _ord LIMIT ?",
+            columns(info.types.len())
+        );
+        let mut last = i64::MIN;
+        let mut sent = 0u64;
+        loop {
+            // Keyset paging: each batch is its own short read, so no connection is held while the
+            // consumer is slow.
+            let mut q = sqlx::query(&sql);
+            if !latest {
+                q = q.bind(i64::from(version)).bind(i64::from(version));
+            }
+            let rows = q
+                .bind(last)
+                .bind(STREAM_BATCH)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut batch = Vec::with_capacity(rows.len());
+            for r in &rows {
+                last = r.try_get(0).map_err(db_err)?;
+                batch.push(
+                    info.types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| read_value(r, i + 1, *t))
+                        .collect::<StoreResult<Row>>()?,
+                );
+            }
+            let len = batch.len() as u64;
+            if sink.send(batch).await.is_err() {
+                // The consumer went away (e.g. the download was cancelled): nothing more to do.
+                break;
+            }
+            sent += len;
+            if (rows.len() as i64) < STREAM_BATCH {
+                break;
+            }
+        }
+        Ok(sent)
+    }
+}

@@ -1,0 +1,378 @@
+//! Helpers for typed row tables that every backend shares, so that both backends name tables,
+//! check values, order rows, compute checksums and resolve queries exactly the same way.
+//!
+//! ## Row order across versions
+//! A version's rows are returned ordered by `_ord`. Unchanged rows are shared between versions and
+//! their `_ord` can never change (older versions would be reordered), so a new version keeps an
+//! unchanged row only if keeping it is compatible with the new upload order, and gives new rows
+//! `_ord` values *between* the kept rows. To leave room for that, fresh rows are numbered
+//! [`ORD_GAP`] apart. [`OrdPlan`] chooses the rows to keep (the longest chain that still fits) and
+//! numbers the new ones; a row that cannot be kept in place is retired and inserted again, which
+//! costs space but never changes what any version contains or the order it is returned in.
+
+use satudata_core::row::{row_hash, Filter, FilterOp, Row, RowQuery};
+use satudata_core::schema::{StorageType, TableSchema};
+use satudata_core::value::Value;
+use satudata_core::Id;
+use sha2::{Digest, Sha256};
+
+use crate::StoreError;
+
+/// Distance between the `_ord` values of consecutive fresh rows, so later versions can insert
+/// rows in between without renumbering.
+pub const ORD_GAP: i64 = 1 << 20;
+
+/// Name of the typed row table of a table resource: `rows_<32 hex digits>`.
+pub fn row_table_name(resource_id: Id) -> String {
+    format!("rows_{}", resource_id.simple())
+}
+
+/// Name of the column of the `i`-th schema field.
+pub fn column_name(i: usize) -> String {
+    format!("c{i}")
+}
+
+/// Whether a field gets an index of its own: region-code fields and period fields, which queries
+/// filter on.
+pub fn is_indexed_field(field: &satudata_core::schema::Field) -> bool {
+    field.region_level.is_some() || field.period
+}
+
+fn type_label(t: StorageType) -> &'static str {
+    match t {
+        StorageType::Integer => "bilangan bulat",
+        StorageType::Real => "angka",
+        StorageType::Text => "teks",
+        StorageType::Boolean => "benar/salah",
+        StorageType::Date => "tanggal",
+        StorageType::DateTime => "tanggal dan jam",
+    }
+}
+
+fn value_label(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "kosong",
+        Value::Bool(_) => "benar/salah",
+        Value::Int(_) => "bilangan bulat",
+        Value::Num(_) => "angka",
+        Value::Text(_) => "teks",
+        Value::Date(_) => "tanggal",
+        Value::DateTime(_) => "tanggal dan jam",
+    }
+}
+
+/// Convert a value to what a column of storage type `t` holds, or say why it cannot be
+/// (Bahasa Indonesia). Integers are accepted for real columns; date-times are cut to microseconds
+/// (what both databases keep), so a value reads back exactly as it was hashed.
+pub fn normalize_value(v: Value, t: StorageType) -> Result<Value, String> {
+    use chrono::Timelike;
+    match (v, t) {
+        (Value::Null, _) => Ok(Value::Null),
+        (Value::Int(i), StorageType::Integer) => Ok(Value::Int(i)),
+        (Value::Num(n), StorageType::Real) if n.is_nan() => {
+            Err("nilai NaN (bukan angka) tidak bisa disimpan".to_string())
+        }
+        (Value::Num(n), StorageType::Real) => Ok(Value::Num(n)),
+        (Value::Int(i), StorageType::Real) => Ok(Value::Num(i as f64)),
+        (Value::Text(s), StorageType::Text) => Ok(Value::Text(s)),
+        (Value::Bool(b), StorageType::Boolean) => Ok(Value::Bool(b)),
+        (Value::Date(d), StorageType::Date) => Ok(Value::Date(d)),
+        (Value::DateTime(d), StorageType::DateTime) => {
+            let micros = d.nanosecond() / 1_000 * 1_000;
+            Ok(Value::DateTime(d.with_nanosecond(micros).unwrap_or(d)))
+        }
+        (v, t) => Err(format!(
+            "nilai {} tidak cocok dengan kolom bertipe {}",
+            value_label(&v),
+            type_label(t)
+        )),
+    }
+}
+
+/// Normalise one uploaded row in place (see [`normalize_value`]). `row_number` is 1-based, for the
+/// message.
+pub fn normalize_row(
+    row: &mut Row,
+    schema: &TableSchema,
+    types: &[StorageType],
+    row_number: u64,
+) -> Result<(), String> {
+    if row.len() != types.len() {
+        return Err(format!(
+            "baris {row_number}: berisi {} kolom, padahal skema punya {} kolom",
+            row.len(),
+            types.len()
+        ));
+    }
+    for (i, (cell, t)) in row.iter_mut().zip(types).enumerate() {
+        let v = std::mem::replace(cell, Value::Null);
+        *cell = normalize_value(v, *t).map_err(|e| {
+            let name = schema.fields.get(i).map(|f| f.name.as_str()).unwrap_or("?");
+            format!("baris {row_number}, kolom '{name}': {e}")
+        })?;
+    }
+    Ok(())
+}
+
+/// Running checksum of a version: SHA-256 over every row in order, each row being the canonical
+/// encoding of its values ([`Value::write_canonical`], each value ending in 0x1F) followed by 0x1E.
+/// Also gives each row's content hash ([`row_hash`]) from the same encoding.
+pub struct RowDigest {
+    checksum: Sha256,
+    buf: Vec<u8>,
+}
+
+impl Default for RowDigest {
+    fn default() -> Self {
+        RowDigest {
+            checksum: Sha256::new(),
+            buf: Vec::with_capacity(256),
+        }
+    }
+}
+
+impl RowDigest {
+    /// A digest of no rows yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add the next row; returns its content hash.
+    pub fn add(&mut self, row: &[Value]) -> [u8; 16] {
+        let h = row_hash(row, &mut self.buf);
+        self.checksum.update(&self.buf);
+        self.checksum.update([0x1e]);
+        h
+    }
+
+    /// The checksum, lower-case hex.
+    pub fn finish(self) -> String {
+        hex::encode(self.checksum.finalize())
+    }
+}
+
+/// The summary of a version when the uploader gave none.
+pub fn default_summary(added: i64, removed: i64) -> String {
+    format!("+{added} baris, \u{2212}{removed} baris")
+}
+
+/// Which rows of the previous version a new version keeps, and the `_ord` of every new row.
+///
+/// Built from the *matches*: pairs `(pos, ord)` of an uploaded row (0-based position in the upload)
+/// and a row of the previous version with the same content (same hash, same occurrence number),
+/// sorted by `pos`.
+#[derive(Debug, Clone, Default)]
+pub struct OrdPlan {
+    /// Kept pairs `(pos, ord)`, increasing in both.
+    kept: Vec<(i64, i64)>,
+}
+
+impl OrdPlan {
+    /// Choose the longest chain of matches that can be kept: `ord` must increase with `pos`, and
+    /// between two kept rows there must be room for the new rows in between, i.e.
+    /// `ord2 - ord1 >= pos2 - pos1`, which is the same as `ord - pos` never decreasing. So this is a
+    /// longest non-decreasing subsequence of `ord - pos`, O(n log n).
+    pub fn new(matches: &[(i64, i64)]) -> OrdPlan {
+        let keys: Vec<i64> = matches.iter().map(|(p, o)| o.saturating_sub(*p)).collect();
+        // tails[k]: index of the match ending the best chain of length k+1 (smallest key).
+        let mut tails: Vec<usize> = Vec::new();
+        let mut prev: Vec<Option<usize>> = vec![None; matches.len()];
+        for (i, key) in keys.iter().enumerate() {
+            // First chain whose tail key is greater than ours (non-decreasing chains may repeat keys).
+            let at = tails.partition_point(|&t| keys[t] <= *key);
+            prev[i] = if at > 0 { Some(tails[at - 1]) } else { None };
+            if at == tails.len() {
+                tails.push(i);
+            } else {
+                tails[at] = i;
+            }
+        }
+        let mut kept = Vec::with_capacity(tails.len());
+        let mut cur = tails.last().copied();
+        while let Some(i) = cur {
+            kept.push(matches[i]);
+            cur = prev[i];
+        }
+        kept.reverse();
+        OrdPlan { kept }
+    }
+
+    /// The kept pairs `(pos, ord)`, in order.
+    pub fn kept(&self) -> &[(i64, i64)] {
+        &self.kept
+    }
+
+    /// Whether the uploaded row at `pos` reuses a row of the previous version.
+    pub fn is_kept(&self, pos: i64) -> bool {
+        self.kept.binary_search_by_key(&pos, |k| k.0).is_ok()
+    }
+
+    /// The `_ord` of the new (not kept) row at `pos`: spaced [`ORD_GAP`] apart before the first and
+    /// after the last kept row, spread evenly between two kept rows.
+    pub fn ord_for(&self, pos: i64) -> Result<i64, StoreError> {
+        let overflow = || StoreError::Backend("row order numbers exhausted".to_string());
+        let next = self.kept.partition_point(|k| k.0 < pos);
+        let before = if next > 0 {
+            self.kept.get(next - 1)
+        } else {
+            None
+        };
+        let after = self.kept.get(next);
+        match (before, after) {
+            (None, None) => pos.checked_mul(ORD_GAP).ok_or_else(overflow),
+            (None, Some(&(bp, bo))) => (bp - pos)
+                .checked_mul(ORD_GAP)
+                .and_then(|d| bo.checked_sub(d))
+                .ok_or_else(overflow),
+            (Some(&(ap, ao)), None) => (pos - ap)
+                .checked_mul(ORD_GAP)
+                .and_then(|d| ao.checked_add(d))
+                .ok_or_else(overflow),
+            (Some(&(ap, ao)), Some(&(bp, bo))) => {
+                // bo - ao >= bp - ap (see `new`), so these are distinct and strictly between.
+                let off = (pos - ap) as i128 * (bo - ao) as i128 / (bp - ap) as i128;
+                i64::try_from(ao as i128 + off).map_err(|_| overflow())
+            }
+        }
+    }
+}
+
+/// A filter resolved against a schema: column index, storage type, operator and typed operands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedFilter {
+    pub column: usize,
+    pub storage: StorageType,
+    pub op: FilterOp,
+    pub values: Vec<Value>,
+}
+
+/// A row query resolved against a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedQuery {
+    pub filters: Vec<ResolvedFilter>,
+    /// `(column index, descending)`.
+    pub sort: Vec<(usize, bool)>,
+}
+
+fn unknown_field(name: &str, schema: &TableSchema) -> StoreError {
+    let known: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    StoreError::Invalid(format!(
+        "kolom '{name}' tidak ada di tabel ini; kolom yang ada: {}",
+        known.join(", ")
+    ))
+}
+
+fn resolve_filter(f: &Filter, schema: &TableSchema) -> Result<ResolvedFilter, StoreError> {
+    let column = schema
+        .field_index(&f.field)
+        .ok_or_else(|| unknown_field(&f.field, schema))?;
+    let storage = schema.fields[column].storage_type();
+    let invalid = |msg: String| StoreError::Invalid(format!("filter kolom '{}': {msg}", f.field));
+    let mut values = Vec::with_capacity(f.values.len());
+    for v in &f.values {
+        if v.is_null() && f.op != FilterOp::Eq && f.op != FilterOp::Ne {
+            return Err(invalid("nilai pembanding tidak boleh kosong".to_string()));
+        }
+        values.push(normalize_value(v.clone(), storage).map_err(invalid)?);
+    }
+    let need_one = || invalid("operator ini butuh tepat satu nilai".to_string());
+    match f.op {
+        FilterOp::Eq | FilterOp::Ne | FilterOp::Lt | FilterOp::Le | FilterOp::Gt | FilterOp::Ge => {
+            if values.len() != 1 {
+                return Err(need_one());
+            }
+        }
+        FilterOp::Like => {
+            if values.len() != 1 {
+                return Err(need_one());
+            }
+            if storage != StorageType::Text {
+                return Err(invalid("operator like hanya untuk kolom teks".to_string()));
+            }
+        }
+        FilterOp::In => {}
+        FilterOp::IsMissing => {
+            if !values.is_empty() {
+                return Err(invalid(
+                    "operator is_missing tidak memakai nilai".to_string(),
+                ));
+            }
+        }
+    }
+    Ok(ResolvedFilter {
+        column,
+        storage,
+        op: f.op,
+        values,
+    })
+}
+
+/// Resolve field names to columns and type the operands; unknown fields and unusable operands
+/// give [`StoreError::Invalid`] naming the field (Bahasa Indonesia).
+pub fn resolve_query(query: &RowQuery, schema: &TableSchema) -> Result<ResolvedQuery, StoreError> {
+    let filters = query
+        .filters
+        .iter()
+        .map(|f| resolve_filter(f, schema))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sort = query
+        .sort
+        .iter()
+        .map(|s| {
+            schema
+                .field_index(&s.field)
+                .map(|i| (i, s.descending))
+                .ok_or_else(|| unknown_field(&s.field, schema))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ResolvedQuery { filters, sort })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_rows_in_order_and_interpolates_new_ones() {
+        // Old rows A B C D at ords 0, G, 2G, 3G; upload D A X B C: D moved, X new.
+        let g = ORD_GAP;
+        let matches = vec![(0, 3 * g), (1, 0), (3, g), (4, 2 * g)];
+        let plan = OrdPlan::new(&matches);
+        assert_eq!(plan.kept(), &[(1, 0), (3, g), (4, 2 * g)]);
+        assert!(!plan.is_kept(0));
+        let d = plan.ord_for(0).unwrap();
+        let x = plan.ord_for(2).unwrap();
+        assert!(d < 0 && 0 < x && x < g);
+        assert_eq!(plan.ord_for(5).unwrap(), 2 * g + g);
+    }
+
+    #[test]
+    fn no_room_means_not_kept() {
+        // Two old rows with adjacent ords and two new rows uploaded between them.
+        let plan = OrdPlan::new(&[(0, 10), (3, 11)]);
+        assert_eq!(plan.kept().len(), 1);
+        let all: Vec<i64> = (0..4)
+            .map(|p| {
+                plan.kept()
+                    .iter()
+                    .find(|k| k.0 == p)
+                    .map(|k| k.1)
+                    .unwrap_or_else(|| plan.ord_for(p).unwrap())
+            })
+            .collect();
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
+    }
+
+    #[test]
+    fn checksum_depends_on_order() {
+        let a = vec![Value::Int(1)];
+        let b = vec![Value::Int(2)];
+        let mut d1 = RowDigest::new();
+        d1.add(&a);
+        d1.add(&b);
+        let mut d2 = RowDigest::new();
+        d2.add(&b);
+        d2.add(&a);
+        assert_ne!(d1.finish(), d2.finish());
+    }
+}
