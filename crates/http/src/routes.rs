@@ -1,0 +1,124 @@
+//! Every route of the application, in one list. The router is built from it, the route × role
+//! test walks it and the OpenAPI test checks the document against it, so nothing can be served
+//! that is not listed here.
+
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::{api, layers, pages};
+
+/// One route: a method, a path (axum syntax, `{param}`, the same as OpenAPI) and its handler.
+pub struct RouteSpec {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, e.g. `/api/v1/datasets/{slug}`.
+    pub path: &'static str,
+    handler: fn(MethodFilter) -> MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+macro_rules! route {
+    ($method:ident $path:literal => $handler:path) => {
+        RouteSpec {
+            method: Method::$method,
+            path: $path,
+            handler: |filter| on(filter, $handler),
+        }
+    };
+}
+
+static ROUTES: &[RouteSpec] = &[
+    // HTML pages.
+    route!(GET "/" => pages::home::home),
+    route!(GET "/tentang" => pages::about::about),
+    route!(GET "/tentang/lisensi-wilayah" => pages::about::region_licence),
+    route!(GET "/masuk" => pages::login::form),
+    route!(POST "/masuk" => pages::login::submit),
+    route!(POST "/keluar" => pages::login::logout),
+    route!(GET "/static/satudata.css" => pages::layout::stylesheet),
+    // Health and the API description.
+    route!(GET "/healthz" => api::health::healthz),
+    route!(GET "/api/v1/openapi.json" => api::health::openapi_json),
+    // Regions.
+    route!(GET "/api/v1/regions" => api::regions::list),
+    route!(GET "/api/v1/regions/{code}" => api::regions::get),
+    route!(GET "/api/v1/regions/{code}/children" => api::regions::children),
+    // Organisations and topics.
+    route!(GET "/api/v1/organizations" => api::organizations::list),
+    route!(POST "/api/v1/organizations" => api::organizations::create),
+    route!(GET "/api/v1/organizations/{slug}" => api::organizations::get),
+    route!(PUT "/api/v1/organizations/{slug}" => api::organizations::update),
+    route!(GET "/api/v1/topics" => api::topics::list),
+    route!(POST "/api/v1/topics" => api::topics::upsert),
+    // Datasets and resources.
+    route!(GET "/api/v1/datasets" => api::datasets::list),
+    route!(POST "/api/v1/datasets" => api::datasets::create),
+    route!(GET "/api/v1/datasets/{slug}" => api::datasets::get),
+    route!(PUT "/api/v1/datasets/{slug}" => api::datasets::update),
+    route!(DELETE "/api/v1/datasets/{slug}" => api::datasets::delete),
+    route!(GET "/api/v1/datasets/{slug}/resources" => api::resources::list),
+    route!(POST "/api/v1/datasets/{slug}/resources" => api::resources::create),
+    route!(GET "/api/v1/datasets/{slug}/rows" => api::rows::dataset_rows),
+    route!(GET "/api/v1/resources/{id}" => api::resources::get),
+    route!(DELETE "/api/v1/resources/{id}" => api::resources::delete),
+    // Versions and rows.
+    route!(GET "/api/v1/resources/{id}/versions" => api::versions::list),
+    route!(POST "/api/v1/resources/{id}/versions" => api::versions::upload),
+    route!(GET "/api/v1/resources/{id}/versions/{number}" => api::versions::get),
+    route!(GET "/api/v1/resources/{id}/rows" => api::rows::resource_rows),
+    // Users and tokens.
+    route!(GET "/api/v1/me" => api::users::me),
+    route!(GET "/api/v1/me/tokens" => api::users::list_tokens),
+    route!(POST "/api/v1/me/tokens" => api::users::create_token),
+    route!(DELETE "/api/v1/me/tokens/{id}" => api::users::revoke_token),
+    route!(GET "/api/v1/users" => api::users::list),
+    route!(POST "/api/v1/users" => api::users::create),
+    route!(PUT "/api/v1/users/{username}/roles" => api::users::set_roles),
+    // The change log.
+    route!(GET "/api/v1/changes" => api::changes::list),
+];
+
+/// Every route the application serves.
+pub fn routes() -> &'static [RouteSpec] {
+    ROUTES
+}
+
+/// Build the router from [`routes()`].
+pub(crate) fn build(state: AppState) -> Router {
+    let mut router = Router::new();
+    for spec in ROUTES {
+        let filter = MethodFilter::try_from(spec.method.clone())
+            .unwrap_or_else(|_| panic!("route {spec:?}: unsupported method"));
+        router = router.route(spec.path, (spec.handler)(filter));
+    }
+    let router = router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state);
+    layers::apply(router)
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        ApiError::not_found(format!(
+            "Alamat API '{}' tidak ada. Daftar alamat ada di /api/v1/openapi.json.",
+            uri.path()
+        ))
+        .into_response()
+    } else {
+        pages::layout::not_found_page().into_response()
+    }
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
+}

@@ -1,0 +1,49 @@
+//! The configuration and shared state every handler receives.
+
+use std::sync::{Arc, OnceLock};
+
+use satudata_core::region::RegionCode;
+use satudata_store::Store;
+
+/// How the HTTP layer of one instance is set up.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The region the instance serves (e.g. `16.06`, Kabupaten Musi Banyuasin).
+    pub home_region: RegionCode,
+    /// The name shown on every page, e.g. "Satu Data Kabupaten Musi Banyuasin".
+    pub instance_name: String,
+    /// The public address of the instance, without a trailing slash (used for absolute links).
+    pub base_url: String,
+    /// Mark cookies `Secure` (set when the instance is served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// What every handler shares: the store and the configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store, whichever backend it is.
+    pub store: Arc<dyn Store>,
+    /// The configuration.
+    pub config: Arc<HttpConfig>,
+    /// The OpenAPI document, serialised once on first request.
+    pub(crate) openapi_json: Arc<OnceLock<String>>,
+}
+
+impl AppState {
+    /// State for a store and a configuration.
+    pub fn new(store: Arc<dyn Store>, mut config: HttpConfig) -> Self {
+        while config.base_url.ends_with('/') {
+            config.base_url.pop();
+        }
+        AppState {
+            store,
+            config: Arc::new(config),
+            openapi_json: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// An absolute URL for a path of this instance (`/api/v1/…` → `http://host/api/v1/…`).
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path)
+    }
+}
