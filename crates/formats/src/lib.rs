@@ -12,3 +12,5 @@ pub mod header;
 pub mod kinds;
 pub mod read;
 pub mod table;
+pub mod units;
+pub mod validate;

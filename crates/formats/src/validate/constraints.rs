@@ -1,0 +1,286 @@
+//! Field constraints (Frictionless): required, minimum, maximum, minLength, maxLength, pattern, enum.
+//! `unique` is checked by the validator with [`super::dedup`].
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use regex::Regex;
+use satudata_core::schema::{Field, FieldType};
+use satudata_core::value::Value;
+
+use crate::cell::{CellOptions, ColumnParser};
+
+/// A violated constraint: messages in Bahasa Indonesia and English, and a hint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub message: String,
+    pub message_en: String,
+    pub hint: String,
+}
+
+/// The constraints of one field, compiled.
+#[derive(Debug, Clone)]
+pub struct FieldConstraints {
+    pub required: bool,
+    minimum: Option<(Value, String)>,
+    maximum: Option<(Value, String)>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    pattern: Option<(Regex, String)>,
+    enum_values: Option<(HashSet<Vec<u8>>, String)>,
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl FieldConstraints {
+    /// Compile `field`'s constraints; `required` is also set for primary-key fields. A bad pattern or a
+    /// bound that is not of the field's type is a schema problem (in Bahasa Indonesia).
+    pub fn compile(field: &Field, in_primary_key: bool) -> Result<Self, String> {
+        let c = &field.constraints;
+        // Bounds and enum values are written canonically in the schema; read them strictly.
+        let mut p = ColumnParser::new(
+            field,
+            &[],
+            &CellOptions {
+                strict_missing: true,
+                ..Default::default()
+            },
+        );
+        let mut bound = |v: &Option<serde_json::Value>,
+                         what: &str|
+         -> Result<Option<(Value, String)>, String> {
+            match v {
+                None => Ok(None),
+                Some(j) => {
+                    let text = json_text(j);
+                    match p.parse(&text) {
+                        Ok(val) if !val.is_null() => Ok(Some((val, text))),
+                        _ => Err(format!(
+                            "Kolom '{}': batas {what} '{text}' tidak sesuai tipe kolom.",
+                            field.name
+                        )),
+                    }
+                }
+            }
+        };
+        let minimum = bound(&c.minimum, "minimum")?;
+        let maximum = bound(&c.maximum, "maximum")?;
+        let pattern = match &c.pattern {
+            None => None,
+            Some(pat) => Some((
+                Regex::new(&format!("^(?:{pat})$")).map_err(|e| {
+                    format!("Kolom '{}': pola (pattern) tidak valid: {e}", field.name)
+                })?,
+                pat.clone(),
+            )),
+        };
+        let enum_values = match &c.enum_values {
+            None => None,
+            Some(list) => {
+                let mut set = HashSet::new();
+                let mut shown = vec![];
+                for j in list {
+                    let text = json_text(j);
+                    let val = p.parse(&text).map_err(|_| {
+                        format!(
+                            "Kolom '{}': nilai enum '{text}' tidak sesuai tipe kolom.",
+                            field.name
+                        )
+                    })?;
+                    let mut buf = vec![];
+                    val.write_canonical(&mut buf);
+                    set.insert(buf);
+                    shown.push(text);
+                }
+                Some((set, shown.join(", ")))
+            }
+        };
+        Ok(FieldConstraints {
+            required: c.required || in_primary_key,
+            minimum,
+            maximum,
+            min_length: c.min_length,
+            max_length: c.max_length,
+            pattern,
+            enum_values,
+        })
+    }
+
+    /// Whether there is anything to check for present values.
+    pub fn checks_values(&self) -> bool {
+        self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+            || self.enum_values.is_some()
+    }
+
+    /// Check a present value (`raw` as written). `canonical` is a scratch buffer.
+    pub fn check(
+        &self,
+        field_type: FieldType,
+        raw: &str,
+        v: &Value,
+        canonical: &mut Vec<u8>,
+    ) -> Option<Violation> {
+        if let Some((min, text)) = &self.minimum {
+            if compare(v, min) == Some(Ordering::Less) {
+                return Some(Violation {
+                    message: format!("'{raw}' lebih kecil dari batas minimum {text}"),
+                    message_en: format!("'{raw}' is below the minimum {text}"),
+                    hint: format!(
+                        "Nilai kolom ini paling kecil {text}; periksa salah ketik atau satuan."
+                    ),
+                });
+            }
+        }
+        if let Some((max, text)) = &self.maximum {
+            if compare(v, max) == Some(Ordering::Greater) {
+                return Some(Violation {
+                    message: format!("'{raw}' lebih besar dari batas maksimum {text}"),
+                    message_en: format!("'{raw}' is above the maximum {text}"),
+                    hint: format!("Nilai kolom ini paling besar {text}; periksa salah ketik atau satuan (ribu/juta)."),
+                });
+            }
+        }
+        if self.min_length.is_some() || self.max_length.is_some() {
+            if let Value::Text(s) = v {
+                let n = s.chars().count();
+                if let Some(min) = self.min_length.filter(|&m| n < m) {
+                    return Some(Violation {
+                        message: format!(
+                            "'{raw}' terlalu pendek ({n} karakter, paling sedikit {min})"
+                        ),
+                        message_en: format!(
+                            "'{raw}' is too short ({n} characters, at least {min})"
+                        ),
+                        hint: format!("Isi paling sedikit {min} karakter."),
+                    });
+                }
+                if let Some(max) = self.max_length.filter(|&m| n > m) {
+                    return Some(Violation {
+                        message: format!(
+                            "'{raw}' terlalu panjang ({n} karakter, paling banyak {max})"
+                        ),
+                        message_en: format!("'{raw}' is too long ({n} characters, at most {max})"),
+                        hint: format!("Isi paling banyak {max} karakter."),
+                    });
+                }
+            }
+        }
+        if let Some((re, pat)) = &self.pattern {
+            let text = match (field_type, v) {
+                (FieldType::String, _) => raw,
+                (_, Value::Text(s)) => s.as_str(),
+                _ => raw,
+            };
+            if !re.is_match(text) {
+                return Some(Violation {
+                    message: format!("'{raw}' tidak sesuai pola {pat}"),
+                    message_en: format!("'{raw}' does not match the pattern {pat}"),
+                    hint: "Perbaiki penulisan agar sesuai format yang ditetapkan skema.".into(),
+                });
+            }
+        }
+        if let Some((set, shown)) = &self.enum_values {
+            canonical.clear();
+            v.write_canonical(canonical);
+            if !set.contains(canonical.as_slice()) {
+                return Some(Violation {
+                    message: format!("'{raw}' bukan salah satu nilai yang diizinkan: {shown}"),
+                    message_en: format!("'{raw}' is not one of the allowed values: {shown}"),
+                    hint: format!(
+                        "Pilih salah satu: {shown} (perhatikan ejaan dan huruf besar/kecil)."
+                    ),
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Order two values of the same field.
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Int(x), Value::Num(y)) => (*x as f64).partial_cmp(y),
+        (Value::Num(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)),
+        (Value::Num(x), Value::Num(y)) => x.partial_cmp(y),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use satudata_core::schema::Constraints;
+
+    #[test]
+    fn checks_bounds_lengths_patterns_and_enums() {
+        let mut f = Field::new("n", FieldType::Integer);
+        f.constraints = Constraints {
+            minimum: Some(0.into()),
+            maximum: Some(100.into()),
+            ..Default::default()
+        };
+        let c = FieldConstraints::compile(&f, false).unwrap();
+        let mut buf = vec![];
+        assert!(c
+            .check(FieldType::Integer, "-1", &Value::Int(-1), &mut buf)
+            .is_some());
+        assert!(c
+            .check(FieldType::Integer, "50", &Value::Int(50), &mut buf)
+            .is_none());
+        assert!(c
+            .check(FieldType::Integer, "101", &Value::Int(101), &mut buf)
+            .is_some());
+
+        let mut s = Field::new("jk", FieldType::String);
+        s.constraints = Constraints {
+            enum_values: Some(vec!["LAKI-LAKI".into(), "PEREMPUAN".into()]),
+            pattern: Some("[A-Z-]+".into()),
+            max_length: Some(9),
+            ..Default::default()
+        };
+        let c = FieldConstraints::compile(&s, true).unwrap();
+        assert!(c.required);
+        assert!(c
+            .check(
+                FieldType::String,
+                "PEREMPUAN",
+                &Value::Text("PEREMPUAN".into()),
+                &mut buf
+            )
+            .is_none());
+        assert!(c
+            .check(
+                FieldType::String,
+                "laki",
+                &Value::Text("laki".into()),
+                &mut buf
+            )
+            .is_some());
+        assert!(c
+            .check(
+                FieldType::String,
+                "LAKI",
+                &Value::Text("LAKI".into()),
+                &mut buf
+            )
+            .is_some());
+
+        let mut bad = Field::new("x", FieldType::String);
+        bad.constraints.pattern = Some("(".into());
+        assert!(FieldConstraints::compile(&bad, false).is_err());
+    }
+}

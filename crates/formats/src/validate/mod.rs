@@ -1,0 +1,737 @@
+//! Validation: one streaming pass over a table against a Table Schema, in bounded memory.
+//!
+//! [`Validator`] is a pull API for importers: call [`Validator::next_row`] and take the typed values of
+//! each valid row with [`Validator::row`] (to write them in batches), then [`Validator::finish`] for the
+//! [`Report`]. [`validate`] and [`validate_with`] wrap it.
+
+pub mod constraints;
+pub mod dedup;
+pub mod report;
+
+use std::collections::{HashMap, HashSet};
+
+use satudata_core::region::RegionCode;
+use satudata_core::schema::{FieldType, TableSchema};
+use satudata_core::value::Value;
+
+use crate::cell::{CellOptions, ColumnParser};
+use crate::kinds::ErrorKind;
+use crate::read::{ReadError, Record, TableReader};
+use crate::table::TableStream;
+use crate::units::{parse_unit, same_unit, Unit};
+use constraints::FieldConstraints;
+use dedup::{hash128, Dedup};
+use report::Collector;
+pub use report::{Report, Stats, ValidationError};
+
+/// How to validate.
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    /// The instance's home region: region codes outside it are `region-outside-home`.
+    pub home_region: Option<RegionCode>,
+    /// Errors kept in the report's list (counts keep all).
+    pub max_errors: usize,
+    /// Only the schema's missing values are missing (strict Frictionless); otherwise `-`, `…`, `NA`,
+    /// `n.a.` are missing too.
+    pub strict_missing: bool,
+    /// Code lists for foreign keys, by the referenced resource's name: the allowed values (several
+    /// fields joined with U+001F).
+    pub code_lists: HashMap<String, HashSet<String>>,
+    /// Keys of unique and primary-key checks kept in memory (about 32 bytes each) before spilling to
+    /// disk; shared by all checks of a table.
+    pub unique_memory_keys: usize,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            home_region: None,
+            max_errors: 1000,
+            strict_missing: false,
+            code_lists: HashMap::new(),
+            unique_memory_keys: 2_000_000,
+        }
+    }
+}
+
+/// Why validation could not start. Both are "unusable input" (CLI exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("Skema tidak valid: {}", .0.join(" "))]
+    Schema(Vec<String>),
+}
+
+struct FieldState {
+    name: String,
+    field_type: FieldType,
+    parser: ColumnParser,
+    constraints: FieldConstraints,
+    check_values: bool,
+    /// The source column holding this field, if any.
+    column: Option<usize>,
+    unique: Option<Dedup>,
+}
+
+struct ForeignKeyCheck {
+    fields: Vec<usize>,
+    resource: String,
+    allowed: HashSet<String>,
+}
+
+struct UnitCheck {
+    satuan: usize,
+    measure: usize,
+    expected: Unit,
+    expected_text: String,
+}
+
+/// Normalise a label or name for matching: lower case, words joined by `_`.
+pub fn normalize_label(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
+    label == f.name
+        || normalize_label(label) == normalize_label(&f.name)
+        || f.title
+            .as_deref()
+            .is_some_and(|t| normalize_label(t) == normalize_label(label))
+}
+
+/// A streaming validator.
+pub struct Validator<R: TableReader> {
+    stream: TableStream<R>,
+    fields: Vec<FieldState>,
+    /// Cells at or past this column are extra.
+    extra_from: usize,
+    short_padded: bool,
+    primary_key: Option<(Vec<usize>, Dedup)>,
+    foreign_keys: Vec<ForeignKeyCheck>,
+    unit: Option<UnitCheck>,
+    collector: Collector,
+    rec: Record,
+    values: Vec<Value>,
+    row_valid: bool,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: TableReader> Validator<R> {
+    /// Detect the header, check the labels against `schema` and get ready to stream rows.
+    pub fn new(
+        reader: R,
+        schema: &TableSchema,
+        opts: &ValidateOptions,
+    ) -> Result<Self, SetupError> {
+        schema.check().map_err(SetupError::Schema)?;
+        let names: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
+        let stream = TableStream::new(reader, Some(&names))?;
+        let cell_opts = CellOptions {
+            strict_missing: opts.strict_missing,
+            home_region: opts.home_region,
+        };
+        let mut collector = Collector::new(opts.max_errors);
+        let header = stream.header().clone();
+        let header_row = header.row_numbers.last().copied().unwrap_or(1);
+        let labels = &header.labels;
+
+        // Map fields to columns: by position (Frictionless), or by name when every field's label is
+        // present but in another order.
+        let positional_ok = schema
+            .fields
+            .iter()
+            .zip(labels)
+            .all(|(f, l)| label_matches(l, f));
+        let by_name: Option<Vec<usize>> = (!positional_ok)
+            .then(|| {
+                schema
+                    .fields
+                    .iter()
+                    .map(|f| labels.iter().position(|l| label_matches(l, f)))
+                    .collect::<Option<Vec<usize>>>()
+            })
+            .flatten();
+        let columns: Vec<Option<usize>> = match &by_name {
+            Some(cols) => cols.iter().map(|&c| Some(c)).collect(),
+            None => (0..schema.fields.len()).map(Some).collect(),
+        };
+        Self::check_labels(
+            &mut collector,
+            schema,
+            labels,
+            by_name.as_deref(),
+            header_row,
+        );
+
+        let mut fields = Vec::with_capacity(schema.fields.len());
+        let checks = schema
+            .fields
+            .iter()
+            .filter(|f| f.constraints.unique)
+            .count()
+            + usize::from(!schema.primary_key.is_empty());
+        let per_check = opts.unique_memory_keys / checks.max(1);
+        let mut problems = vec![];
+        for (i, f) in schema.fields.iter().enumerate() {
+            let in_pk = schema.primary_key.contains(&f.name);
+            let constraints = match FieldConstraints::compile(f, in_pk) {
+                Ok(c) => c,
+                Err(p) => {
+                    problems.push(p);
+                    continue;
+                }
+            };
+            fields.push(FieldState {
+                name: f.name.clone(),
+                field_type: f.field_type,
+                parser: ColumnParser::new(f, &schema.missing_values, &cell_opts),
+                check_values: constraints.checks_values(),
+                constraints,
+                column: columns[i],
+                unique: f.constraints.unique.then(|| Dedup::new(per_check)),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(SetupError::Schema(problems));
+        }
+        let primary_key = (!schema.primary_key.is_empty()).then(|| {
+            let idx = schema
+                .primary_key
+                .iter()
+                .filter_map(|k| schema.field_index(k))
+                .collect();
+            (idx, Dedup::new(per_check))
+        });
+        let mut foreign_keys = vec![];
+        for fk in &schema.foreign_keys {
+            let idx: Vec<usize> = fk
+                .fields
+                .iter()
+                .filter_map(|k| schema.field_index(k))
+                .collect();
+            match opts.code_lists.get(&fk.reference.resource) {
+                Some(allowed) if idx.len() == fk.fields.len() => {
+                    foreign_keys.push(ForeignKeyCheck {
+                        fields: idx,
+                        resource: fk.reference.resource.clone(),
+                        allowed: allowed.clone(),
+                    })
+                }
+                _ => collector.report.source.notes.push(format!(
+                    "Kunci asing ke '{}' tidak diperiksa: daftar kodenya tidak tersedia.",
+                    fk.reference.resource
+                )),
+            }
+        }
+        let unit = Self::unit_check(schema);
+        let short_padded = stream.info().short_rows_are_padded;
+        let extra_from = if by_name.is_some() {
+            labels.len().max(schema.fields.len())
+        } else {
+            schema.fields.len()
+        };
+        let mut v = Validator {
+            stream,
+            values: vec![Value::Null; fields.len()],
+            fields,
+            extra_from,
+            short_padded,
+            primary_key,
+            foreign_keys,
+            unit,
+            collector,
+            rec: Record::new(),
+            row_valid: false,
+            buf: Vec::with_capacity(256),
+            done: false,
+        };
+        v.collector.report.stats.fields = schema.fields.len();
+        v.collector.report.header = Some(header);
+        // Decide number styles from the rows already read ahead for header detection.
+        let sample: Vec<Record> = v.stream.lookahead().cloned().collect();
+        for r in &sample {
+            for f in &mut v.fields {
+                if let Some(c) = f.column.and_then(|c| r.cells().get(c)) {
+                    f.parser.observe(c);
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    fn check_labels(
+        collector: &mut Collector,
+        schema: &TableSchema,
+        labels: &[String],
+        by_name: Option<&[usize]>,
+        header_row: u64,
+    ) {
+        let err = |kind: ErrorKind,
+                   pos: usize,
+                   name: Option<&str>,
+                   label: &str,
+                   id: String,
+                   en: String,
+                   hint: &str| {
+            let mut e = ValidationError::new(kind, id, en, hint)
+                .at_row(header_row)
+                .with_cell(label);
+            e.field_number = Some(pos + 1);
+            e.field_name = name.map(str::to_string);
+            e
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, label) in labels.iter().enumerate() {
+            let l = label.trim();
+            let field = match by_name {
+                None => schema.fields.get(i),
+                Some(cols) => cols
+                    .iter()
+                    .position(|&c| c == i)
+                    .map(|fi| &schema.fields[fi]),
+            };
+            let name = field.map(|f| f.name.as_str());
+            if l.is_empty() {
+                if field.is_some() || i < schema.fields.len() {
+                    collector.push(err(
+                        ErrorKind::BlankLabel,
+                        i,
+                        name,
+                        label,
+                        format!("judul kolom ke-{} kosong", i + 1),
+                        format!("label of column {} is blank", i + 1),
+                        "Beri judul kolom ini sesuai nama kolom di skema.",
+                    ));
+                }
+            } else if !seen.insert(l) {
+                collector.push(err(
+                    ErrorKind::DuplicateLabel,
+                    i,
+                    name,
+                    label,
+                    format!("judul kolom '{l}' dipakai lebih dari sekali"),
+                    format!("label '{l}' is duplicated"),
+                    "Beri setiap kolom judul yang berbeda.",
+                ));
+                continue;
+            }
+            if l.is_empty() {
+                continue;
+            }
+            match field {
+                Some(f) if !label_matches(label, f) => collector.push(err(
+                    ErrorKind::IncorrectLabel,
+                    i,
+                    name,
+                    label,
+                    format!("judul kolom ke-{} adalah '{l}', seharusnya '{}'", i + 1, f.name),
+                    format!("label of column {} is '{l}' but the schema expects '{}'", i + 1, f.name),
+                    "Samakan judul kolom dengan nama kolom di skema, atau urutkan kolom seperti di skema.",
+                )),
+                Some(_) => {}
+                None => collector.push(err(
+                    ErrorKind::ExtraLabel,
+                    i,
+                    None,
+                    label,
+                    format!("kolom '{l}' tidak ada di skema"),
+                    format!("column '{l}' is not in the schema"),
+                    "Hapus kolom ini atau tambahkan ke skema.",
+                )),
+            }
+        }
+        let missing: Vec<usize> = match by_name {
+            None => (labels.len()..schema.fields.len()).collect(),
+            Some(_) => vec![],
+        };
+        for i in missing {
+            let f = &schema.fields[i];
+            collector.push(err(
+                ErrorKind::MissingLabel,
+                i,
+                Some(&f.name),
+                "",
+                format!("kolom '{}' dari skema tidak ada di berkas", f.name),
+                format!("column '{}' of the schema is missing from the file", f.name),
+                "Tambahkan kolom ini ke berkas (boleh kosong isinya bila tidak wajib).",
+            ));
+        }
+    }
+
+    /// A `satuan` column next to exactly one field with a unit: each row's satuan must be that unit.
+    fn unit_check(schema: &TableSchema) -> Option<UnitCheck> {
+        let satuan = schema.fields.iter().position(|f| {
+            f.field_type == FieldType::String
+                && matches!(normalize_label(&f.name).as_str(), "satuan" | "unit")
+        })?;
+        let mut with_unit = schema
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.unit.is_some());
+        let (measure, f) = with_unit.next()?;
+        if with_unit.next().is_some() {
+            return None;
+        }
+        let text = f.unit.clone()?;
+        let mut expected = parse_unit(&text)?;
+        expected.multiplier *= f.multiplier.unwrap_or(1.0);
+        let expected_text = match f.multiplier {
+            Some(m) if m != 1.0 => format!("{text} × {}", satudata_core::value::format_number(m)),
+            _ => text,
+        };
+        Some(UnitCheck {
+            satuan,
+            measure,
+            expected,
+            expected_text,
+        })
+    }
+
+    /// The detected header.
+    pub fn header(&self) -> &crate::header::Header {
+        self.stream.header()
+    }
+
+    /// The report so far.
+    pub fn report(&self) -> &Report {
+        &self.collector.report
+    }
+
+    /// The typed values of the last row read, if it was valid.
+    pub fn row(&self) -> Option<(u64, &[Value])> {
+        self.row_valid
+            .then(|| (self.rec.row(), self.values.as_slice()))
+    }
+
+    /// Read and check the next row; `false` at the end. A read error mid-stream ends the table with a
+    /// `source-error`.
+    pub fn next_row(&mut self) -> bool {
+        self.row_valid = false;
+        if self.done {
+            return false;
+        }
+        match self.stream.next_row(&mut self.rec) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.done = true;
+                return false;
+            }
+            Err(e) => {
+                self.done = true;
+                let msg = e.to_string();
+                self.collector.push(ValidationError::new(
+                    ErrorKind::SourceError,
+                    format!("berkas tidak dapat dibaca sampai akhir: {msg}"),
+                    format!("the source could not be read to the end: {msg}"),
+                    "Periksa apakah berkas utuh (tidak terpotong) dan formatnya benar.",
+                ));
+                return false;
+            }
+        }
+        self.check_row();
+        true
+    }
+
+    fn check_row(&mut self) {
+        let row = self.rec.row();
+        self.collector.report.stats.rows += 1;
+        let errors_before = self.collector.report.stats.errors;
+        if self.rec.encoding_error() {
+            self.collector.push(
+                ValidationError::new(
+                    ErrorKind::EncodingError,
+                    "baris ini berisi karakter yang tidak sah dalam pengodean berkas".into(),
+                    "the row holds bytes that are not valid in the file's encoding".into(),
+                    "Simpan ulang berkas sebagai CSV UTF-8.",
+                )
+                .at_row(row),
+            );
+        }
+        if self.rec.is_blank() {
+            self.collector.push(
+                ValidationError::new(
+                    ErrorKind::BlankRow,
+                    "baris kosong".into(),
+                    "the row is blank".into(),
+                    "Hapus baris kosong di tengah tabel.",
+                )
+                .at_row(row),
+            );
+            return;
+        }
+        let cells = self.rec.cells();
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            let slot = &mut self.values[i];
+            let raw = match f.column.map(|c| cells.get(c)) {
+                Some(Some(c)) => c.as_str(),
+                Some(None) if !self.short_padded => {
+                    *slot = Value::Null;
+                    self.collector.push(
+                        ValidationError::new(
+                            ErrorKind::MissingCell,
+                            format!("baris ini tidak punya sel untuk kolom '{}'", f.name),
+                            format!("the row has no cell for column '{}'", f.name),
+                            "Lengkapi jumlah sel baris ini (periksa tanda pemisah yang hilang).",
+                        )
+                        .at_row(row)
+                        .in_field(i + 1, &f.name)
+                        .with_cell(""),
+                    );
+                    continue;
+                }
+                _ => "",
+            };
+            if let Err(issue) = f.parser.parse_into(raw, slot) {
+                self.collector.push(
+                    ValidationError::new(
+                        issue.kind,
+                        issue.message_id,
+                        issue.message_en,
+                        issue.hint,
+                    )
+                    .at_row(row)
+                    .in_field(i + 1, &f.name)
+                    .with_cell(raw),
+                );
+                continue;
+            }
+            if slot.is_null() {
+                if f.constraints.required {
+                    self.collector.push(
+                        ValidationError::new(
+                            ErrorKind::ConstraintError,
+                            format!("kolom '{}' wajib diisi", f.name),
+                            format!("column '{}' is required", f.name),
+                            "Isi sel ini; kolom ini wajib (required atau bagian kunci utama).",
+                        )
+                        .at_row(row)
+                        .in_field(i + 1, &f.name)
+                        .with_cell(raw),
+                    );
+                }
+                continue;
+            }
+            if f.check_values {
+                if let Some(v) = f.constraints.check(f.field_type, raw, slot, &mut self.buf) {
+                    self.collector.push(
+                        ValidationError::new(
+                            ErrorKind::ConstraintError,
+                            v.message,
+                            v.message_en,
+                            v.hint,
+                        )
+                        .at_row(row)
+                        .in_field(i + 1, &f.name)
+                        .with_cell(raw),
+                    );
+                    continue;
+                }
+            }
+            if let Some(d) = &mut f.unique {
+                self.buf.clear();
+                slot.write_canonical(&mut self.buf);
+                if let Some(first) = d.insert(hash128(&self.buf), row) {
+                    self.collector
+                        .push(unique_error(row, first, i, &f.name, raw));
+                }
+            }
+        }
+        if self.extra_from < cells.len() {
+            for (j, c) in cells.iter().enumerate().skip(self.extra_from) {
+                if self.short_padded && c.trim().is_empty() {
+                    continue;
+                }
+                self.collector.push(
+                    ValidationError::new(
+                        ErrorKind::ExtraCell,
+                        format!("sel ke-{} berlebih: tidak ada kolom untuknya", j + 1),
+                        format!("cell {} is extra: no column for it", j + 1),
+                        "Hapus sel berlebih atau periksa tanda pemisah di dalam isi sel (beri tanda kutip).",
+                    )
+                    .at_row(row)
+                    .with_cell(c)
+                    .in_field(j + 1, ""),
+                );
+            }
+        }
+        let cells_clean = self.collector.report.stats.errors == errors_before;
+        self.check_keys(row);
+        if cells_clean {
+            self.check_unit(row);
+        }
+        self.row_valid = self.collector.report.stats.errors == errors_before;
+        if self.row_valid {
+            self.collector.report.stats.valid_rows += 1;
+        }
+    }
+
+    fn check_keys(&mut self, row: u64) {
+        if let Some((idx, d)) = self
+            .primary_key
+            .as_mut()
+            .filter(|(idx, _)| idx.iter().all(|&i| !self.values[i].is_null()))
+        {
+            self.buf.clear();
+            for &i in idx.iter() {
+                self.values[i].write_canonical(&mut self.buf);
+            }
+            if let Some(first) = d.insert(hash128(&self.buf), row) {
+                let key: Vec<String> = idx.iter().map(|&i| self.values[i].to_text()).collect();
+                let key = key.join(", ");
+                self.collector.push(
+                    ValidationError::new(
+                        ErrorKind::PrimaryKey,
+                        format!("kunci utama ({key}) sama dengan baris {first}"),
+                        format!("primary key ({key}) is the same as in row {first}"),
+                        "Setiap baris harus punya kunci utama yang berbeda; hapus baris ganda atau perbaiki kodenya.",
+                    )
+                    .at_row(row)
+                    .with_cell(&key),
+                );
+            }
+        }
+        for fk in &self.foreign_keys {
+            if fk.fields.iter().any(|&i| self.values[i].is_null()) {
+                continue;
+            }
+            let key: Vec<String> = fk
+                .fields
+                .iter()
+                .map(|&i| self.values[i].to_text())
+                .collect();
+            let key = key.join("\u{1f}");
+            if !fk.allowed.contains(&key) {
+                let shown = key.replace('\u{1f}', ", ");
+                let first = fk.fields[0];
+                self.collector.push(
+                    ValidationError::new(
+                        ErrorKind::ForeignKey,
+                        format!("'{shown}' tidak ada di daftar kode '{}'", fk.resource),
+                        format!("'{shown}' is not in the code list '{}'", fk.resource),
+                        format!(
+                            "Pakai kode yang ada di daftar kode referensi '{}'.",
+                            fk.resource
+                        ),
+                    )
+                    .at_row(row)
+                    .in_field(first + 1, &self.fields[first].name)
+                    .with_cell(&shown),
+                );
+            }
+        }
+    }
+
+    fn check_unit(&mut self, row: u64) {
+        let Some(u) = &self.unit else {
+            return;
+        };
+        let Value::Text(text) = &self.values[u.satuan] else {
+            return;
+        };
+        let ok = parse_unit(text).is_some_and(|found| same_unit(&found, &u.expected));
+        if !ok && !self.values[u.measure].is_null() {
+            let name = &self.fields[u.satuan].name;
+            self.collector.push(
+                ValidationError::new(
+                    ErrorKind::UnitMismatch,
+                    format!("satuan '{text}' berbeda dari satuan kolom '{}' di skema ({})", self.fields[u.measure].name, u.expected_text),
+                    format!("unit '{text}' differs from the schema's unit of '{}' ({})", self.fields[u.measure].name, u.expected_text),
+                    "Samakan satuan; bila nilainya dalam ribuan (RIBU), ubah ke satuan skema atau perbaiki skema (unit dan multiplier).",
+                )
+                .at_row(row)
+                .in_field(u.satuan + 1, name)
+                .with_cell(text),
+            );
+        }
+    }
+
+    /// Finish: cross-run duplicate checks, notes, number styles; the report.
+    pub fn finish(mut self) -> Report {
+        while self.next_row() {}
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            if let Some(d) = f.unique.take() {
+                for dup in d.finish() {
+                    self.collector
+                        .push(unique_error(dup.row, dup.first_row, i, &f.name, ""));
+                }
+            }
+        }
+        if let Some((_, d)) = self.primary_key.take() {
+            for dup in d.finish() {
+                self.collector.push(
+                    ValidationError::new(
+                        ErrorKind::PrimaryKey,
+                        format!("kunci utama sama dengan baris {}", dup.first_row),
+                        format!("primary key is the same as in row {}", dup.first_row),
+                        "Setiap baris harus punya kunci utama yang berbeda.",
+                    )
+                    .at_row(dup.row),
+                );
+            }
+        }
+        for f in &self.fields {
+            if matches!(f.field_type, FieldType::Number | FieldType::Integer) {
+                if let Some(s) = f.parser.number_style() {
+                    self.collector
+                        .report
+                        .number_styles
+                        .insert(f.name.clone(), s);
+                }
+            }
+        }
+        let mut report = self.collector.report;
+        report.notes = self.stream.notes().to_vec();
+        let mut source = self.stream.info().clone();
+        source.notes.append(&mut report.source.notes);
+        report.source = source;
+        report
+    }
+}
+
+fn unique_error(row: u64, first: u64, i: usize, name: &str, raw: &str) -> ValidationError {
+    ValidationError::new(
+        ErrorKind::UniqueError,
+        format!("nilai kolom '{name}' sama dengan baris {first}; kolom ini harus unik"),
+        format!("the value of '{name}' is the same as in row {first}; the column must be unique"),
+        "Setiap nilai di kolom ini harus berbeda; hapus baris ganda atau perbaiki nilainya.",
+    )
+    .at_row(row)
+    .in_field(i + 1, name)
+    .with_cell(raw)
+}
+
+/// Validate a whole table.
+pub fn validate<R: TableReader>(
+    reader: R,
+    schema: &TableSchema,
+    opts: &ValidateOptions,
+) -> Result<Report, SetupError> {
+    Ok(Validator::new(reader, schema, opts)?.finish())
+}
+
+/// Validate a whole table, handing each valid row's typed values to `on_row` (row number, values).
+pub fn validate_with<R: TableReader>(
+    reader: R,
+    schema: &TableSchema,
+    opts: &ValidateOptions,
+    mut on_row: impl FnMut(u64, &[Value]),
+) -> Result<Report, SetupError> {
+    let mut v = Validator::new(reader, schema, opts)?;
+    while v.next_row() {
+        if let Some((n, vals)) = v.row() {
+            on_row(n, vals);
+        }
+    }
+    Ok(v.finish())
+}
+
+#[cfg(test)]
+mod tests;

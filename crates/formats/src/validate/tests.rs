@@ -1,0 +1,244 @@
+use super::*;
+use crate::read::{open_bytes, ReadOptions};
+use satudata_core::region::Level;
+use satudata_core::schema::{Field, FieldType, ForeignKey, ForeignKeyReference};
+
+fn run(
+    csv: &str,
+    schema: &TableSchema,
+    opts: &ValidateOptions,
+) -> (Report, Vec<(u64, Vec<Value>)>) {
+    let r = open_bytes(csv.as_bytes(), &ReadOptions::default()).unwrap();
+    let mut rows = vec![];
+    let report = validate_with(r, schema, opts, |n, v| rows.push((n, v.to_vec()))).unwrap();
+    (report, rows)
+}
+
+fn kinds(r: &Report) -> Vec<(&'static str, Option<u64>, Option<usize>)> {
+    r.errors
+        .iter()
+        .map(|e| (e.kind.as_str(), e.row_number, e.field_number))
+        .collect()
+}
+
+fn region_schema() -> TableSchema {
+    let mut kode = Field::new("kode_kabupaten_kota", FieldType::String);
+    kode.region_level = Some(Level::Kabupaten);
+    let mut jumlah = Field::new("jumlah_penduduk_miskin", FieldType::Number);
+    jumlah.unit = Some("jiwa".into());
+    jumlah.multiplier = Some(1000.0);
+    let mut s = TableSchema::new(vec![
+        kode,
+        jumlah,
+        Field::new("satuan", FieldType::String),
+        Field::new("tahun", FieldType::Year),
+    ]);
+    s.primary_key = vec!["kode_kabupaten_kota".into(), "tahun".into()];
+    s
+}
+
+#[test]
+fn valid_rows_come_out_typed() {
+    let csv = "kode_kabupaten_kota,jumlah_penduduk_miskin,satuan,tahun\n3201,451.3,RIBU JIWA,2002\n32.02,362.2,RIBU JIWA,2002\n";
+    let (report, rows) = run(csv, &region_schema(), &ValidateOptions::default());
+    assert!(report.valid, "{:?}", report.errors);
+    assert_eq!(report.exit_code(), 0);
+    assert_eq!(report.stats.rows, 2);
+    assert_eq!(rows[0].0, 2);
+    assert_eq!(
+        rows[0].1,
+        [
+            Value::Text("32.01".into()),
+            Value::Num(451.3),
+            Value::Text("RIBU JIWA".into()),
+            Value::Int(2002)
+        ]
+    );
+}
+
+#[test]
+fn region_unit_and_key_errors() {
+    let csv = "kode_kabupaten_kota,jumlah_penduduk_miskin,satuan,tahun\n\
+3201,451.3,RIBU JIWA,2002\n\
+3201,451.3,RIBU JIWA,2002\n\
+3299,1,RIBU JIWA,2002\n\
+1606,1,RIBU JIWA,2002\n\
+320101,1,RIBU JIWA,2002\n\
+3202,362200,JIWA,2002\n";
+    let opts = ValidateOptions {
+        home_region: Some(RegionCode::parse("32").unwrap()),
+        ..Default::default()
+    };
+    let (report, rows) = run(csv, &region_schema(), &opts);
+    assert_eq!(
+        kinds(&report),
+        [
+            ("primary-key", Some(3), None),
+            ("unknown-region-code", Some(4), Some(1)),
+            ("region-outside-home", Some(5), Some(1)),
+            ("region-level-mismatch", Some(6), Some(1)),
+            ("unit-mismatch", Some(7), Some(3)),
+        ]
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(report.exit_code(), 1);
+    let e = &report.errors[1];
+    assert!(!e.message.is_empty() && !e.message_en.is_empty() && !e.hint.is_empty());
+}
+
+#[test]
+fn frictionless_structure_errors() {
+    let schema = TableSchema::new(vec![
+        Field::new("id", FieldType::Integer),
+        Field::new("name", FieldType::String),
+        Field::new("age", FieldType::Integer),
+    ]);
+    let csv = "id,name,age\n1101,John,30\n1102,Julie,26\n,,\n1,2,3,4,5,6\n7,x\n";
+    let (report, _) = run(csv, &schema, &ValidateOptions::default());
+    assert_eq!(
+        kinds(&report),
+        [
+            ("blank-row", Some(4), None),
+            ("extra-cell", Some(5), Some(4)),
+            ("extra-cell", Some(5), Some(5)),
+            ("extra-cell", Some(5), Some(6)),
+            ("missing-cell", Some(6), Some(3)),
+        ]
+    );
+}
+
+#[test]
+fn label_errors() {
+    let schema = TableSchema::new(vec![
+        Field::new("id", FieldType::Integer),
+        Field::new("name", FieldType::String),
+        Field::new("age", FieldType::Integer),
+        Field::new("kota", FieldType::String),
+    ]);
+    let csv = "id,nama,,id,extra\n1,a,3,b,c\n";
+    let (report, _) = run(csv, &schema, &ValidateOptions::default());
+    let k: Vec<_> = report.errors.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        k,
+        [
+            "incorrect-label",
+            "blank-label",
+            "duplicate-label",
+            "extra-label",
+            "extra-cell"
+        ]
+    );
+}
+
+#[test]
+fn columns_in_another_order_are_mapped_by_name() {
+    let schema = TableSchema::new(vec![
+        Field::new("a", FieldType::Integer),
+        Field::new("b", FieldType::String),
+    ]);
+    let (report, rows) = run("B,A\nx,1\n", &schema, &ValidateOptions::default());
+    assert!(report.valid, "{:?}", report.errors);
+    assert_eq!(rows[0].1, [Value::Int(1), Value::Text("x".into())]);
+}
+
+#[test]
+fn constraints_unique_and_foreign_keys() {
+    let mut id = Field::new("id", FieldType::Integer);
+    id.constraints.unique = true;
+    id.constraints.minimum = Some(1.into());
+    let mut jk = Field::new("jk", FieldType::String);
+    jk.constraints.required = true;
+    let mut s = TableSchema::new(vec![id, jk]);
+    s.foreign_keys = vec![ForeignKey {
+        fields: vec!["jk".into()],
+        reference: ForeignKeyReference {
+            resource: "jenis-kelamin".into(),
+            fields: vec!["kode".into()],
+        },
+    }];
+    let mut opts = ValidateOptions::default();
+    opts.code_lists.insert(
+        "jenis-kelamin".into(),
+        ["L".to_string(), "P".to_string()].into(),
+    );
+    let (report, _) = run("id,jk\n1,L\n1,P\n0,L\n2,X\n3,\n", &s, &opts);
+    assert_eq!(
+        kinds(&report),
+        [
+            ("unique-error", Some(3), Some(1)),
+            ("constraint-error", Some(4), Some(1)),
+            ("foreign-key", Some(5), Some(2)),
+            ("constraint-error", Some(6), Some(2)),
+        ]
+    );
+}
+
+#[test]
+fn ambiguous_numbers_are_reported_not_guessed() {
+    let schema = TableSchema::new(vec![Field::new("n", FieldType::Number)]);
+    let (report, _) = run("n\n1.234\n2.500\n", &schema, &ValidateOptions::default());
+    assert_eq!(report.count(ErrorKind::AmbiguousNumberFormat), 2);
+    // Evidence anywhere in the look-ahead decides the column, also for rows before it.
+    let (report, rows) = run(
+        "n\n1.234\n2.500\n\"3,5\"\n",
+        &schema,
+        &ValidateOptions::default(),
+    );
+    assert!(report.valid, "{:?}", report.errors);
+    assert_eq!(rows[0].1, [Value::Num(1234.0)]);
+    assert_eq!(
+        report.number_styles.get("n"),
+        Some(&crate::cell::number::NumberStyle::Indonesian)
+    );
+}
+
+#[test]
+fn errors_are_capped_with_totals_kept() {
+    let schema = TableSchema::new(vec![Field::new("n", FieldType::Integer)]);
+    let mut csv = "n\n".to_string();
+    for _ in 0..50 {
+        csv.push_str("x\n");
+    }
+    let opts = ValidateOptions {
+        max_errors: 10,
+        ..Default::default()
+    };
+    let (report, _) = run(&csv, &schema, &opts);
+    assert_eq!(report.errors.len(), 10);
+    assert!(report.errors_truncated);
+    assert_eq!(report.stats.errors, 50);
+    assert_eq!(report.count(ErrorKind::TypeError), 50);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["errors"][0]["type"], "type-error");
+    assert_eq!(json["errors"][0]["rowNumber"], 2);
+    assert_eq!(json["errorCounts"]["type-error"], 50);
+}
+
+#[test]
+fn unique_checks_spill_to_disk_and_still_find_duplicates() {
+    let mut id = Field::new("id", FieldType::Integer);
+    id.constraints.unique = true;
+    let schema = TableSchema::new(vec![id]);
+    let mut csv = "id\n".to_string();
+    for i in 0..500 {
+        csv.push_str(&format!("{i}\n"));
+    }
+    csv.push_str("7\n");
+    let opts = ValidateOptions {
+        unique_memory_keys: 50,
+        ..Default::default()
+    };
+    let (report, _) = run(&csv, &schema, &opts);
+    assert_eq!(kinds(&report), [("unique-error", Some(502), Some(1))]);
+}
+
+#[test]
+fn bad_schemas_are_setup_errors() {
+    let mut f = Field::new("x", FieldType::String);
+    f.constraints.pattern = Some("(".into());
+    let r = open_bytes(b"x\n1\n", &ReadOptions::default()).unwrap();
+    assert!(matches!(
+        validate(r, &TableSchema::new(vec![f]), &ValidateOptions::default()),
+        Err(SetupError::Schema(_))
+    ));
+}
