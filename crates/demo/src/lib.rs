@@ -7,8 +7,11 @@
 //!
 //! - **Deterministic**: every value comes from a splitmix64 generator keyed by the dataset's slug,
 //!   so every run, on every machine, loads the same rows (the version checksums are equal).
-//! - **Idempotent and resumable**: each step skips what exists; a fully seeded store is recognised
-//!   at once and nothing is written. A seed interrupted midway is completed by the next one.
+//! - **Idempotent and resumable**: each step skips what exists, and the walidata organisation is
+//!   written last, so its presence marks a complete catalogue: a seeded store is recognised at once
+//!   and nothing is written; a seed interrupted before that point is completed by the next one; and
+//!   datasets a user deletes in the demo stay deleted. The five demo logins and their roles are
+//!   checked (and restored if missing) on every call.
 //! - **Labelled**: every dataset's description says [`DEMO_NOTE`]; contacts use `.example` domains.
 
 use std::collections::HashMap;
@@ -60,7 +63,9 @@ pub struct DemoSummary {
     pub desa_organizations: usize,
     /// OPDs (besides the walidata and the pembina).
     pub opds: usize,
+    /// Topics (kategori).
     pub topics: usize,
+    /// Datasets, each with one typed table.
     pub datasets: usize,
     /// Versions over all tables.
     pub versions: usize,
@@ -149,11 +154,35 @@ pub async fn seed(store: &dyn Store, home: &RegionCode) -> anyhow::Result<DemoSu
         seeded_now: false,
     };
 
-    if already_seeded(store, &specs).await? {
-        return Ok(summary);
-    }
     let seq_before = store.current_seq().await?;
+    // The walidata organisation is written last, so its presence means the catalogue is complete
+    // (and a seed interrupted before it is resumed: every step skips what exists). Once it exists
+    // the catalogue is never touched again, so datasets a user deletes in the demo stay deleted.
+    if store.get_organization(WALIDATA_SLUG).await?.is_none() {
+        seed_catalogue(store, home, &kab, &geo, &specs, &users).await?;
+    }
+    // The demo logins are completed on every start (nothing is written when they are complete).
+    for u in &users {
+        let user_id = ensure_user(store, u).await?;
+        let org = store
+            .get_organization(&u.organization)
+            .await?
+            .with_context(|| format!("organisasi {} tidak ada", u.organization))?;
+        ensure_role(store, user_id, org.id, u).await?;
+    }
+    summary.seeded_now = store.current_seq().await? != seq_before;
+    Ok(summary)
+}
 
+/// Organisations, topics, datasets and the user accounts, then the walidata organisation.
+async fn seed_catalogue(
+    store: &dyn Store,
+    home: &RegionCode,
+    kab: &str,
+    geo: &profile::Geography,
+    specs: &[spec::Spec],
+    users: &[DemoUser],
+) -> anyhow::Result<()> {
     let created = ensure_region_organizations(store, home)
         .await
         .context("membuat organisasi kecamatan dan desa")?;
@@ -174,111 +203,142 @@ pub async fn seed(store: &dyn Store, home: &RegionCode) -> anyhow::Result<DemoSu
         }
     }
 
-    let org_metas = orgs::organizations(&kab, &home.dotted());
-    let org_slugs: Vec<String> = org_metas.iter().map(|m| m.slug.clone()).collect();
+    let (walidata, others): (Vec<_>, Vec<_>) = orgs::organizations(kab, &home.dotted())
+        .into_iter()
+        .partition(|m| m.slug == WALIDATA_SLUG);
+    let other_slugs: Vec<String> = others.iter().map(|m| m.slug.clone()).collect();
     store
-        .create_organizations(org_metas, None)
+        .create_organizations(others, None)
         .await
         .context("membuat organisasi demo")?;
     let mut org_ids: HashMap<String, Id> = HashMap::new();
-    for slug in org_slugs.iter().chain(std::iter::once(&desa_slug)) {
+    for slug in &other_slugs {
         let org = store
             .get_organization(slug)
             .await?
             .with_context(|| format!("organisasi {slug} tidak ada setelah dibuat"))?;
         org_ids.insert(slug.clone(), org.id);
     }
+    // The walidata's own datasets wait for it (created last).
+    let walidata_datasets: Vec<&spec::Spec> =
+        specs.iter().filter(|s| s.org == WALIDATA_SLUG).collect();
 
+    // Accounts now (versions record who loaded them); their roles once every organisation exists.
     let mut user_ids: HashMap<String, Id> = HashMap::new();
-    for u in &users {
-        let id = ensure_user(store, u, org_ids[&u.organization]).await?;
-        user_ids.insert(u.username.clone(), id);
+    for u in users {
+        user_ids.insert(u.username.clone(), ensure_user(store, u).await?);
     }
 
     let ctx = spec::MetaContext {
-        kab: kab.clone(),
+        kab: kab.to_string(),
         home_undotted: home.undotted().to_string(),
     };
+    let loader = Loader {
+        store,
+        geo,
+        ctx: &ctx,
+        user_ids: &user_ids,
+    };
     for (n, spec) in specs.iter().enumerate() {
+        if spec.org == WALIDATA_SLUG {
+            continue;
+        }
+        let org = *org_ids
+            .get(spec.org)
+            .with_context(|| format!("organisasi {} untuk dataset {}", spec.org, spec.slug))?;
+        loader.load(n, spec, org).await?;
+    }
+
+    store
+        .create_organizations(walidata, None)
+        .await
+        .context("membuat organisasi walidata")?;
+    // Diskominfo's own datasets need its id, so they follow it (a crash in these milliseconds
+    // would leave them out; the rest of the demo is complete by now).
+    if !walidata_datasets.is_empty() {
+        let org = store
+            .get_organization(WALIDATA_SLUG)
+            .await?
+            .context("organisasi walidata tidak ada setelah dibuat")?;
+        for (n, spec) in specs.iter().enumerate() {
+            if spec.org == WALIDATA_SLUG {
+                loader.load(n, spec, org.id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads datasets with what every dataset needs.
+struct Loader<'a> {
+    store: &'a dyn Store,
+    geo: &'a profile::Geography,
+    ctx: &'a spec::MetaContext,
+    user_ids: &'a HashMap<String, Id>,
+}
+
+impl Loader<'_> {
+    async fn load(&self, n: usize, spec: &spec::Spec, org: Id) -> anyhow::Result<()> {
         // The Dinkes operator uploads Dinkes data; for the other OPDs the walidata loads it.
         let actor = if spec.org == "dinkes" {
             "produsen"
         } else {
             "walidata"
         };
-        let org = *org_ids
-            .get(spec.org)
-            .with_context(|| format!("organisasi {} untuk dataset {}", spec.org, spec.slug))?;
         ensure_dataset(
-            store,
+            self.store,
             spec,
-            spec.meta(n, org, &ctx),
-            &geo,
-            user_ids.get(actor).copied(),
+            spec.meta(n, org, self.ctx),
+            self.geo,
+            self.user_ids.get(actor).copied(),
         )
         .await
-        .with_context(|| format!("memuat dataset demo {}", spec.slug))?;
+        .with_context(|| format!("memuat dataset demo {}", spec.slug))
     }
-
-    summary.seeded_now = store.current_seq().await? != seq_before;
-    Ok(summary)
 }
 
-/// Whether the demo is complete: the walidata exists and the last dataset has all its versions.
-async fn already_seeded(store: &dyn Store, specs: &[spec::Spec]) -> anyhow::Result<bool> {
-    if store.get_organization(WALIDATA_SLUG).await?.is_none() {
-        return Ok(false);
+/// Create the user's account if missing; returns its id.
+async fn ensure_user(store: &dyn Store, u: &DemoUser) -> anyhow::Result<Id> {
+    if let Some(user) = store.get_user_by_username(&u.username).await? {
+        return Ok(user.id);
     }
-    let Some(last) = specs.last() else {
-        return Ok(true);
-    };
-    let Some(ds) = store.get_dataset(last.slug).await? else {
-        return Ok(false);
-    };
-    for r in store.list_resources(ds.id).await? {
-        if r.name == TABLE_RESOURCE {
-            let n = store.list_versions(r.id).await?.len();
-            return Ok(n >= usize::from(last.versions));
-        }
-    }
-    Ok(false)
+    let password = u.password.clone();
+    // argon2id costs tens of milliseconds of CPU: keep it off the async workers.
+    let hash = tokio::task::spawn_blocking(move || satudata_auth::hash_password(&password))
+        .await
+        .context("hashing kata sandi demo")?;
+    let user = store
+        .create_user(
+            NewUser {
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                email: Some(format!("{}@musibanyuasin.example", u.username)),
+                password_hash: hash,
+            },
+            None,
+        )
+        .await
+        .with_context(|| format!("membuat pengguna {}", u.username))?;
+    Ok(user.id)
 }
 
-/// Create the user if missing and give the role; returns the user's id.
-async fn ensure_user(store: &dyn Store, u: &DemoUser, org: Id) -> anyhow::Result<Id> {
-    let user = match store.get_user_by_username(&u.username).await? {
-        Some(user) => user,
-        None => {
-            let password = u.password.clone();
-            // argon2id costs tens of milliseconds of CPU: keep it off the async workers.
-            let hash = tokio::task::spawn_blocking(move || satudata_auth::hash_password(&password))
-                .await
-                .context("hashing kata sandi demo")?;
-            store
-                .create_user(
-                    NewUser {
-                        username: u.username.clone(),
-                        display_name: u.display_name.clone(),
-                        email: Some(format!("{}@musibanyuasin.example", u.username)),
-                        password_hash: hash,
-                    },
-                    None,
-                )
-                .await
-                .with_context(|| format!("membuat pengguna {}", u.username))?
-        }
-    };
+/// Give the demo user their role in `org` unless they hold it.
+async fn ensure_role(store: &dyn Store, user_id: Id, org: Id, u: &DemoUser) -> anyhow::Result<()> {
+    let user = store
+        .get_user(user_id)
+        .await?
+        .with_context(|| format!("pengguna {} tidak ada", u.username))?;
     if !user
         .memberships
         .iter()
         .any(|m| m.organization_id == org && m.role == u.role)
     {
         store
-            .set_membership(user.id, org, Some(u.role), None)
+            .set_membership(user_id, org, Some(u.role), None)
             .await
             .with_context(|| format!("memberi peran {} kepada {}", u.role, u.username))?;
     }
-    Ok(user.id)
+    Ok(())
 }
 
 /// Create the dataset, its table and any missing versions.

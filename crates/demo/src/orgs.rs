@@ -78,10 +78,14 @@ pub(crate) fn organizations(kab: &str, home_code: &str) -> Vec<OrganizationMeta>
                 parent_id: None,
                 email: Some(format!("{slug}@{DOMAIN}")),
                 phone: Some(format!("(0714) 555-0{ext}")),
-                address: Some(format!(
-                    "Kompleks Perkantoran Pemerintah Daerah, Jl. Kolonel Wahid Udin No. {}, Sekayu",
-                    ext - 100
-                )),
+                address: Some(if home_code == "16.06" {
+                    format!(
+                        "Kompleks Perkantoran Pemkab, Jl. Kolonel Wahid Udin No. {}, Sekayu",
+                        ext - 100
+                    )
+                } else {
+                    format!("Kompleks Perkantoran Pemerintah {kab}, No. {}", ext - 100)
+                }),
                 website: Some(format!("https://{slug}.{DOMAIN}")),
             }
         })
@@ -189,12 +193,15 @@ pub(crate) fn topics() -> Vec<Topic> {
 /// A demo login, printed by `satudata demo` so that anyone can try each role.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DemoUser {
+    /// Login name (`admin`, `walidata`, `pembina`, `produsen`, `desa`).
     pub username: String,
     /// The demo password (public by design: this is demo data).
     pub password: String,
+    /// The role the user holds.
     pub role: Role,
     /// Slug of the organisation where the user holds the role.
     pub organization: String,
+    /// Name shown in the interface.
     pub display_name: String,
 }
 

@@ -211,3 +211,92 @@ fn magnitudes_are_believable() {
         "hotspot {hot_2019} vs {hot_2020}"
     );
 }
+
+/// A run stopped after the first version of a table: the next run adds the missing versions, and
+/// the result equals an uninterrupted seed.
+#[tokio::test]
+async fn a_seed_stopped_inside_a_dataset_is_resumed() {
+    use satudata_core::dataset::{NewResource, ResourceKind};
+    use satudata_store::{NewVersion, Store, VecRowSource};
+    use satudata_store_sqlite::SqliteStore;
+
+    let home = RegionCode::parse(crate::DEMO_HOME).expect("valid code");
+    let spec = specs()
+        .into_iter()
+        .find(|s| s.versions == 3)
+        .expect("a table with three versions");
+    let first = spec.versions_of(&spec.rows(&geo())).remove(0);
+
+    let store = SqliteStore::open_url("sqlite::memory:")
+        .await
+        .expect("open");
+    let org_meta = crate::orgs::organizations("Kabupaten Musi Banyuasin", "16.06")
+        .into_iter()
+        .find(|o| o.slug == spec.org)
+        .expect("producer");
+    let org = store
+        .create_organization(org_meta, None)
+        .await
+        .expect("org");
+    let ds = store
+        .create_dataset(spec.meta(0, org.id, &ctx()), None)
+        .await
+        .expect("dataset");
+    let res = store
+        .create_resource(
+            ds.id,
+            NewResource {
+                name: crate::TABLE_RESOURCE.into(),
+                title: spec.title.into(),
+                description: String::new(),
+                kind: ResourceKind::Table {
+                    schema: spec.schema(),
+                },
+            },
+            None,
+        )
+        .await
+        .expect("resource");
+    store
+        .create_version(
+            res.id,
+            NewVersion {
+                actor: None,
+                summary: first.1,
+            },
+            &mut VecRowSource::new(first.0),
+        )
+        .await
+        .expect("first version");
+
+    crate::seed(&store, &home).await.expect("resumed seed");
+    let reference = SqliteStore::open_url("sqlite::memory:")
+        .await
+        .expect("open");
+    crate::seed(&reference, &home)
+        .await
+        .expect("reference seed");
+    let sums = |s: Vec<satudata_core::dataset::Version>| {
+        let mut v: Vec<(i32, String)> = s.into_iter().map(|v| (v.number, v.checksum)).collect();
+        v.sort();
+        v
+    };
+    let resumed = sums(store.list_versions(res.id).await.expect("versions"));
+    let ref_ds = reference
+        .get_dataset(spec.slug)
+        .await
+        .expect("get")
+        .expect("exists");
+    let ref_res = reference
+        .list_resources(ref_ds.id)
+        .await
+        .expect("resources");
+    let expected = sums(
+        reference
+            .list_versions(ref_res[0].id)
+            .await
+            .expect("versions"),
+    );
+    assert_eq!(resumed.len(), 3);
+    assert_eq!(resumed, expected);
+}

@@ -188,14 +188,51 @@ async fn the_demo_is_complete_idempotent_and_deterministic() {
 }
 
 #[tokio::test]
+async fn datasets_deleted_in_the_demo_stay_deleted() {
+    let store = SqliteStore::open_url("sqlite::memory:")
+        .await
+        .expect("open memory");
+    let summary = seed(&store, &home()).await.expect("seed");
+    let ds = store
+        .get_dataset("kejadian-bencana")
+        .await
+        .expect("get")
+        .expect("exists");
+    store.delete_dataset(ds.id, None).await.expect("delete");
+    let seq = store.current_seq().await.expect("seq");
+    let again = seed(&store, &home()).await.expect("restart");
+    assert!(!again.seeded_now);
+    assert_eq!(store.current_seq().await.expect("seq"), seq);
+    assert!(store
+        .get_dataset("kejadian-bencana")
+        .await
+        .expect("get")
+        .is_none());
+    let left = store
+        .list_datasets(&DatasetQuery {
+            limit: 1,
+            ..DatasetQuery::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(left.total as usize, summary.datasets - 1);
+}
+
+#[tokio::test]
 async fn an_interrupted_seed_is_completed() {
     let store = SqliteStore::open_url("sqlite::memory:")
         .await
         .expect("open memory");
-    // As if an earlier run stopped after the region organisations.
+    // As if an earlier run stopped after the region organisations (a run stopped inside a
+    // dataset is covered by the crate's unit tests).
     satudata_store::bootstrap::ensure_region_organizations(&store, &home())
         .await
         .expect("regions");
+    let full = SqliteStore::open_url("sqlite::memory:")
+        .await
+        .expect("open memory");
+    seed(&full, &home()).await.expect("reference seed");
+    let reference = checksums(&full).await;
     let summary = seed(&store, &home()).await.expect("seed");
     assert!(summary.seeded_now);
     let all = store
@@ -206,6 +243,7 @@ async fn an_interrupted_seed_is_completed() {
         .await
         .expect("list");
     assert_eq!(all.total as usize, summary.datasets);
+    assert_eq!(checksums(&store).await, reference);
 }
 
 #[tokio::test]
