@@ -1,0 +1,249 @@
+//! A Store wrapper that counts the calls of every method that changes state, so tests can prove
+//! that GET requests change nothing (whatever the backend), and that can pretend the database is
+//! down.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use satudata_core::dataset::{Change, Dataset, DatasetMeta, NewResource, Resource, Topic, Version};
+use satudata_core::organization::{Organization, OrganizationMeta};
+use satudata_core::row::{Row, RowPage, RowQuery};
+use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
+use satudata_core::Id;
+use satudata_store::{
+    DatasetQuery, NewApiToken, NewVersion, OrgQuery, Page, RowSource, Store, StoreError,
+    StoreResult,
+};
+
+pub struct CountingStore {
+    inner: Arc<dyn Store>,
+    writes: Mutex<BTreeMap<&'static str, u64>>,
+    pub down: AtomicBool,
+}
+
+impl CountingStore {
+    pub fn new(inner: Arc<dyn Store>) -> Self {
+        CountingStore {
+            inner,
+            writes: Mutex::new(BTreeMap::new()),
+            down: AtomicBool::new(false),
+        }
+    }
+
+    fn count(&self, method: &'static str) {
+        *self.writes.lock().unwrap().entry(method).or_default() += 1;
+    }
+
+    /// How often each state-changing method was called.
+    pub fn writes(&self) -> BTreeMap<&'static str, u64> {
+        self.writes.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Store for CountingStore {
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+    async fn health(&self) -> StoreResult<()> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(StoreError::Backend("pretend: connection refused".into()));
+        }
+        self.inner.health().await
+    }
+    async fn current_seq(&self) -> StoreResult<i64> {
+        self.inner.current_seq().await
+    }
+    async fn changes_since(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
+        self.inner.changes_since(after, limit).await
+    }
+    async fn create_organization(
+        &self,
+        meta: OrganizationMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<Organization> {
+        self.count("create_organization");
+        self.inner.create_organization(meta, actor).await
+    }
+    async fn create_organizations(
+        &self,
+        metas: Vec<OrganizationMeta>,
+        actor: Option<Id>,
+    ) -> StoreResult<u64> {
+        self.count("create_organizations");
+        self.inner.create_organizations(metas, actor).await
+    }
+    async fn update_organization(
+        &self,
+        id: Id,
+        meta: OrganizationMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<Organization> {
+        self.count("update_organization");
+        self.inner.update_organization(id, meta, actor).await
+    }
+    async fn get_organization(&self, id_or_slug: &str) -> StoreResult<Option<Organization>> {
+        self.inner.get_organization(id_or_slug).await
+    }
+    async fn list_organizations(&self, query: &OrgQuery) -> StoreResult<Page<Organization>> {
+        self.inner.list_organizations(query).await
+    }
+    async fn upsert_topic(&self, topic: Topic, actor: Option<Id>) -> StoreResult<Topic> {
+        self.count("upsert_topic");
+        self.inner.upsert_topic(topic, actor).await
+    }
+    async fn list_topics(&self) -> StoreResult<Vec<Topic>> {
+        self.inner.list_topics().await
+    }
+    async fn create_user(&self, new: NewUser, actor: Option<Id>) -> StoreResult<User> {
+        self.count("create_user");
+        self.inner.create_user(new, actor).await
+    }
+    async fn get_user(&self, id: Id) -> StoreResult<Option<User>> {
+        self.inner.get_user(id).await
+    }
+    async fn get_user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        self.inner.get_user_by_username(username).await
+    }
+    async fn get_login(&self, username: &str) -> StoreResult<Option<(User, String)>> {
+        self.inner.get_login(username).await
+    }
+    async fn list_users(&self, limit: u32, offset: u64) -> StoreResult<Page<User>> {
+        self.inner.list_users(limit, offset).await
+    }
+    async fn set_password_hash(
+        &self,
+        user_id: Id,
+        hash: String,
+        actor: Option<Id>,
+    ) -> StoreResult<()> {
+        self.count("set_password_hash");
+        self.inner.set_password_hash(user_id, hash, actor).await
+    }
+    async fn set_disabled(
+        &self,
+        user_id: Id,
+        disabled: bool,
+        actor: Option<Id>,
+    ) -> StoreResult<()> {
+        self.count("set_disabled");
+        self.inner.set_disabled(user_id, disabled, actor).await
+    }
+    async fn set_membership(
+        &self,
+        user_id: Id,
+        organization_id: Id,
+        role: Option<Role>,
+        actor: Option<Id>,
+    ) -> StoreResult<Vec<Membership>> {
+        self.count("set_membership");
+        self.inner
+            .set_membership(user_id, organization_id, role, actor)
+            .await
+    }
+    async fn create_token(&self, new: NewApiToken) -> StoreResult<ApiToken> {
+        self.count("create_token");
+        self.inner.create_token(new).await
+    }
+    async fn use_token(
+        &self,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(ApiToken, User)>> {
+        // Records last use: expected on any authenticated request, GET included.
+        self.inner.use_token(secret_hash, now).await
+    }
+    async fn list_tokens(&self, user_id: Id) -> StoreResult<Vec<ApiToken>> {
+        self.inner.list_tokens(user_id).await
+    }
+    async fn revoke_token(&self, user_id: Id, token_id: Id) -> StoreResult<()> {
+        self.count("revoke_token");
+        self.inner.revoke_token(user_id, token_id).await
+    }
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        self.count("create_session");
+        self.inner.create_session(session).await
+    }
+    async fn get_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>> {
+        self.inner.get_session(id_hash, now).await
+    }
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        self.count("delete_session");
+        self.inner.delete_session(id_hash).await
+    }
+    async fn create_dataset(&self, meta: DatasetMeta, actor: Option<Id>) -> StoreResult<Dataset> {
+        self.count("create_dataset");
+        self.inner.create_dataset(meta, actor).await
+    }
+    async fn update_dataset(
+        &self,
+        id: Id,
+        meta: DatasetMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<Dataset> {
+        self.count("update_dataset");
+        self.inner.update_dataset(id, meta, actor).await
+    }
+    async fn delete_dataset(&self, id: Id, actor: Option<Id>) -> StoreResult<()> {
+        self.count("delete_dataset");
+        self.inner.delete_dataset(id, actor).await
+    }
+    async fn get_dataset(&self, id_or_slug: &str) -> StoreResult<Option<Dataset>> {
+        self.inner.get_dataset(id_or_slug).await
+    }
+    async fn list_datasets(&self, query: &DatasetQuery) -> StoreResult<Page<Dataset>> {
+        self.inner.list_datasets(query).await
+    }
+    async fn create_resource(
+        &self,
+        dataset_id: Id,
+        new: NewResource,
+        actor: Option<Id>,
+    ) -> StoreResult<Resource> {
+        self.count("create_resource");
+        self.inner.create_resource(dataset_id, new, actor).await
+    }
+    async fn get_resource(&self, id: Id) -> StoreResult<Option<Resource>> {
+        self.inner.get_resource(id).await
+    }
+    async fn list_resources(&self, dataset_id: Id) -> StoreResult<Vec<Resource>> {
+        self.inner.list_resources(dataset_id).await
+    }
+    async fn delete_resource(&self, id: Id, actor: Option<Id>) -> StoreResult<()> {
+        self.count("delete_resource");
+        self.inner.delete_resource(id, actor).await
+    }
+    async fn create_version(
+        &self,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+    ) -> StoreResult<Version> {
+        self.count("create_version");
+        self.inner.create_version(resource_id, new, source).await
+    }
+    async fn list_versions(&self, resource_id: Id) -> StoreResult<Vec<Version>> {
+        self.inner.list_versions(resource_id).await
+    }
+    async fn get_version(&self, resource_id: Id, number: i32) -> StoreResult<Option<Version>> {
+        self.inner.get_version(resource_id, number).await
+    }
+    async fn query_rows(&self, resource_id: Id, query: &RowQuery) -> StoreResult<RowPage> {
+        self.inner.query_rows(resource_id, query).await
+    }
+    async fn stream_rows(
+        &self,
+        resource_id: Id,
+        version: Option<i32>,
+        sink: tokio::sync::mpsc::Sender<Vec<Row>>,
+    ) -> StoreResult<u64> {
+        self.inner.stream_rows(resource_id, version, sink).await
+    }
+}

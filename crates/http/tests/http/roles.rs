@@ -1,0 +1,319 @@
+//! The route × role test: every route, with every principal, over HTTP; and the proof that no GET
+//! changes state.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode};
+use satudata_core::dataset::{Access, NewResource, ResourceKind};
+use satudata_store::{NewApiToken, Store};
+use serde_json::json;
+
+use crate::common::{sample_schema, spawn, table_dataset, App, Body, Who, PASSWORD, SAMPLE_CSV};
+
+/// One route with sample parameters and who may use it.
+struct Case {
+    method: &'static str,
+    /// The route as listed in `satudata_http::routes()`.
+    route: &'static str,
+    /// The path to request; `<name>` is replaced by a fixture value (see [`materialise`]).
+    sample: &'static str,
+    /// Allowed (`y`) or denied (`n`) for: anonymous, produsen of the owning organisation,
+    /// produsen of another organisation, walidata, pembina, admin.
+    allow: &'static str,
+}
+
+const fn case(
+    method: &'static str,
+    route: &'static str,
+    sample: &'static str,
+    allow: &'static str,
+) -> Case {
+    Case {
+        method,
+        route,
+        sample,
+        allow,
+    }
+}
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    //    method    route                                          sample                                         anon own other wali pemb admin
+    case("GET",    "/",                                            "/?q=penduduk",                                "yyyyyy"),
+    case("GET",    "/tentang",                                     "/tentang",                                    "yyyyyy"),
+    case("GET",    "/tentang/lisensi-wilayah",                     "/tentang/lisensi-wilayah",                    "yyyyyy"),
+    case("GET",    "/masuk",                                       "/masuk",                                      "yyyyyy"),
+    case("POST",   "/masuk",                                       "/masuk",                                      "yyyyyy"),
+    case("POST",   "/keluar",                                      "/keluar",                                     "yyyyyy"),
+    case("GET",    "/static/satudata.css",                         "/static/satudata.css",                        "yyyyyy"),
+    case("GET",    "/healthz",                                     "/healthz",                                    "yyyyyy"),
+    case("GET",    "/api/v1/openapi.json",                         "/api/v1/openapi.json",                        "yyyyyy"),
+    case("GET",    "/api/v1/regions",                              "/api/v1/regions?q=sekayu&level=kecamatan",    "yyyyyy"),
+    case("GET",    "/api/v1/regions/{code}",                       "/api/v1/regions/1606012001",                  "yyyyyy"),
+    case("GET",    "/api/v1/regions/{code}/children",              "/api/v1/regions/16.06/children",              "yyyyyy"),
+    case("GET",    "/api/v1/organizations",                        "/api/v1/organizations?kind=opd",              "yyyyyy"),
+    case("POST",   "/api/v1/organizations",                        "/api/v1/organizations",                       "nnnyny"),
+    case("GET",    "/api/v1/organizations/{slug}",                 "/api/v1/organizations/dinas-a",               "yyyyyy"),
+    case("PUT",    "/api/v1/organizations/{slug}",                 "/api/v1/organizations/dinas-a",               "nnnyny"),
+    case("GET",    "/api/v1/topics",                               "/api/v1/topics",                              "yyyyyy"),
+    case("POST",   "/api/v1/topics",                               "/api/v1/topics",                              "nnnyny"),
+    case("GET",    "/api/v1/datasets",                             "/api/v1/datasets?organization=dinas-a",       "yyyyyy"),
+    case("POST",   "/api/v1/datasets",                             "/api/v1/datasets",                            "nynyny"),
+    case("GET",    "/api/v1/datasets/{slug}",                      "/api/v1/datasets/<open>",                     "yyyyyy"),
+    case("GET",    "/api/v1/datasets/{slug}",                      "/api/v1/datasets/<limited>",                  "yyyyyy"),
+    case("GET",    "/api/v1/datasets/{slug}",                      "/api/v1/datasets/<closed>",                   "nynyyy"),
+    case("PUT",    "/api/v1/datasets/{slug}",                      "/api/v1/datasets/<open>",                     "nynyny"),
+    case("DELETE", "/api/v1/datasets/{slug}",                      "/api/v1/datasets/<fresh_dataset>",            "nnnyny"),
+    case("GET",    "/api/v1/datasets/{slug}/resources",            "/api/v1/datasets/<open>/resources",           "yyyyyy"),
+    case("GET",    "/api/v1/datasets/{slug}/resources",            "/api/v1/datasets/<closed>/resources",         "nynyyy"),
+    case("POST",   "/api/v1/datasets/{slug}/resources",            "/api/v1/datasets/<open>/resources",           "nynyny"),
+    case("GET",    "/api/v1/datasets/{slug}/rows",                 "/api/v1/datasets/<open>/rows?tahun=2023",     "yyyyyy"),
+    case("GET",    "/api/v1/datasets/{slug}/rows",                 "/api/v1/datasets/<limited>/rows",             "nynyyy"),
+    case("GET",    "/api/v1/datasets/{slug}/rows",                 "/api/v1/datasets/<closed>/rows",              "nynyny"),
+    case("GET",    "/api/v1/resources/{id}",                       "/api/v1/resources/<open_table>",              "yyyyyy"),
+    case("GET",    "/api/v1/resources/{id}",                       "/api/v1/resources/<closed_table>",            "nynyyy"),
+    case("DELETE", "/api/v1/resources/{id}",                       "/api/v1/resources/<fresh_resource>",          "nynyny"),
+    case("GET",    "/api/v1/resources/{id}/versions",              "/api/v1/resources/<open_table>/versions",     "yyyyyy"),
+    case("GET",    "/api/v1/resources/{id}/versions",              "/api/v1/resources/<closed_table>/versions",   "nynyyy"),
+    case("POST",   "/api/v1/resources/{id}/versions",              "/api/v1/resources/<open_table>/versions",     "nynyny"),
+    case("GET",    "/api/v1/resources/{id}/versions/{number}",     "/api/v1/resources/<open_table>/versions/1",   "yyyyyy"),
+    case("GET",    "/api/v1/resources/{id}/versions/{number}",     "/api/v1/resources/<closed_table>/versions/1", "nynyyy"),
+    case("GET",    "/api/v1/resources/{id}/rows",                  "/api/v1/resources/<open_table>/rows?sort=-jumlah&limit=1", "yyyyyy"),
+    case("GET",    "/api/v1/resources/{id}/rows",                  "/api/v1/resources/<closed_table>/rows",       "nynyny"),
+    case("GET",    "/api/v1/me",                                   "/api/v1/me",                                  "nyyyyy"),
+    case("GET",    "/api/v1/me/tokens",                            "/api/v1/me/tokens",                           "nyyyyy"),
+    case("POST",   "/api/v1/me/tokens",                            "/api/v1/me/tokens",                           "nyyyyy"),
+    case("DELETE", "/api/v1/me/tokens/{id}",                       "/api/v1/me/tokens/<own_token>",               "nyyyyy"),
+    case("GET",    "/api/v1/users",                                "/api/v1/users",                               "nnnyny"),
+    case("POST",   "/api/v1/users",                                "/api/v1/users",                               "nnnnny"),
+    case("PUT",    "/api/v1/users/{username}/roles",               "/api/v1/users/sasaran/roles",                 "nnnnny"),
+    case("GET",    "/api/v1/changes",                              "/api/v1/changes?since=0&limit=5",             "nnnyny"),
+];
+
+/// Fill in the `<name>` placeholders; some create a fresh record so that each try has its own.
+async fn materialise(app: &App, sample: &str, who: Who, n: usize) -> String {
+    let fx = &app.fx;
+    let mut path = sample
+        .replace("<open>", &fx.open.meta.slug)
+        .replace("<limited>", &fx.limited.meta.slug)
+        .replace("<closed>", &fx.closed.meta.slug)
+        .replace("<open_table>", &fx.open_table.id.to_string())
+        .replace("<closed_table>", &fx.closed_table.id.to_string());
+    if path.contains("<fresh_dataset>") {
+        let slug = format!("sekali-pakai-{n}");
+        table_dataset(app.store.as_ref(), &fx.org_a, &slug, Access::Terbuka, 0).await;
+        path = path.replace("<fresh_dataset>", &slug);
+    }
+    if path.contains("<fresh_resource>") {
+        let r = app
+            .store
+            .create_resource(
+                fx.open.id,
+                NewResource {
+                    name: format!("sekali-pakai-{n}"),
+                    title: "Sekali pakai".into(),
+                    description: String::new(),
+                    kind: ResourceKind::Table {
+                        schema: sample_schema(),
+                    },
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        path = path.replace("<fresh_resource>", &r.id.to_string());
+    }
+    if path.contains("<own_token>") {
+        // The anonymous caller gets someone's token id: it must still be refused.
+        let owner = if who == Who::Anonymous {
+            Who::ProdusenOwn
+        } else {
+            who
+        };
+        let t = app
+            .store
+            .create_token(NewApiToken {
+                user_id: fx.users[&owner].id,
+                name: format!("sekali-pakai-{n}"),
+                secret_hash: format!("{n:064}"),
+                expires_at: None,
+            })
+            .await
+            .unwrap();
+        path = path.replace("<own_token>", &t.id.to_string());
+    }
+    assert!(!path.contains('<'), "unfilled placeholder in {path}");
+    path
+}
+
+/// The body a write route needs to succeed when allowed.
+fn body(app: &App, case: &Case, n: usize) -> Body {
+    let fx = &app.fx;
+    match (case.method, case.route) {
+        ("GET" | "DELETE", _) => Body::None,
+        ("POST", "/masuk") => Body::Form(vec![
+            ("username", "sasaran".into()),
+            ("password", PASSWORD.into()),
+            ("next", "/".into()),
+        ]),
+        ("POST", "/keluar") => Body::Form(vec![]),
+        ("POST", "/api/v1/organizations") => Body::Json(json!({
+            "slug": format!("organisasi-{n}"), "name": format!("Organisasi {n}"), "kind": "opd", "region_code": "1606"
+        })),
+        ("PUT", "/api/v1/organizations/{slug}") => {
+            Body::Json(serde_json::to_value(&fx.org_a.meta).unwrap())
+        }
+        ("POST", "/api/v1/topics") => {
+            Body::Json(json!({"slug": format!("topik-{n}"), "name": format!("Topik {n}")}))
+        }
+        ("POST", "/api/v1/datasets") => Body::Json(json!({
+            "title": format!("Dataset {n}"), "slug": format!("dataset-{n}"), "organization_id": fx.org_a.id,
+            "access": "terbuka", "topics": ["kesehatan"]
+        })),
+        ("PUT", "/api/v1/datasets/{slug}") => {
+            Body::Json(serde_json::to_value(&fx.open.meta).unwrap())
+        }
+        ("POST", "/api/v1/datasets/{slug}/resources") => Body::Json(json!({
+            "name": format!("tabel-{n}"), "title": "Tabel", "kind": "table", "schema": sample_schema()
+        })),
+        ("POST", "/api/v1/resources/{id}/versions") => Body::Csv(SAMPLE_CSV.into()),
+        ("POST", "/api/v1/me/tokens") => {
+            Body::Json(json!({"name": format!("token {n}"), "expires_in_days": 30}))
+        }
+        ("POST", "/api/v1/users") => Body::Json(json!({
+            "username": format!("pengguna-{n}"), "display_name": "Pengguna Baru", "password": PASSWORD,
+            "roles": [{"organization": "dinas-b", "role": "produsen"}]
+        })),
+        ("PUT", "/api/v1/users/{username}/roles") => Body::Json(json!({
+            "roles": [{"organization": "dinas-a", "role": "produsen"}, {"organization": "dinas-b", "role": "produsen"}]
+        })),
+        (m, r) => panic!("no body for {m} {r}: add one to the test"),
+    }
+}
+
+/// Whether a sample path fits its route template (`{param}` segments match anything).
+fn fits(route: &str, sample: &str) -> bool {
+    let path = sample.split('?').next().unwrap();
+    let (a, b): (Vec<_>, Vec<_>) = (route.split('/').collect(), path.split('/').collect());
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(t, s)| t.starts_with('{') || s.starts_with('<') || t == s)
+}
+
+#[test]
+fn the_table_lists_every_route_of_the_router_and_nothing_else() {
+    let served: BTreeSet<(String, String)> = satudata_http::routes()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    let listed: BTreeSet<(String, String)> = CASES
+        .iter()
+        .map(|c| (c.method.to_string(), c.route.to_string()))
+        .collect();
+    let missing: Vec<_> = served.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&served).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the route × role table: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "rows for routes the router does not have: {extra:?}"
+    );
+    for c in CASES {
+        assert!(
+            fits(c.route, c.sample),
+            "sample {} does not fit {}",
+            c.sample,
+            c.route
+        );
+        assert!(
+            c.allow.len() == 6 && c.allow.bytes().all(|b| b == b'y' || b == b'n'),
+            "{}",
+            c.sample
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_route_allows_and_denies_every_principal_as_the_matrix_says() {
+    let app = spawn().await;
+    let mut failures = vec![];
+    let mut n = 0;
+    for c in CASES {
+        for (i, who) in Who::ALL.into_iter().enumerate() {
+            n += 1;
+            let path = materialise(&app, c.sample, who, n).await;
+            let method = Method::from_bytes(c.method.as_bytes()).unwrap();
+            let res = app.call(who, method, &path, body(&app, c, n)).await;
+            let allowed = c.allow.as_bytes()[i] == b'y';
+            let ok = if allowed {
+                res.status.is_success() || res.status.is_redirection()
+            } else if who == Who::Anonymous {
+                res.status == StatusCode::UNAUTHORIZED
+            } else {
+                res.status == StatusCode::FORBIDDEN
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} {path} as {who:?}: expected {}, got {} {}",
+                    c.method,
+                    if allowed { "allow" } else { "deny" },
+                    res.status,
+                    res.text.chars().take(300).collect::<String>()
+                ));
+            }
+            if !allowed {
+                assert!(
+                    res.header("content-type")
+                        .starts_with("application/problem+json"),
+                    "{path}"
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn no_get_route_changes_state_for_any_principal() {
+    let app = spawn().await;
+    let seq = app.store.current_seq().await.unwrap();
+    let writes = app.store.writes();
+    let tokens = app.token_count().await;
+    let mut tried = 0;
+    for c in CASES.iter().filter(|c| c.method == "GET") {
+        for who in Who::ALL {
+            let path = materialise(&app, c.sample, who, 0).await;
+            let res = app.call(who, Method::GET, &path, Body::None).await;
+            assert!(
+                res.status.as_u16() < 500,
+                "GET {path} as {who:?}: {}",
+                res.status
+            );
+            assert_eq!(
+                app.store.current_seq().await.unwrap(),
+                seq,
+                "GET {path} as {who:?} moved the sequence"
+            );
+            assert_eq!(
+                app.store.writes(),
+                writes,
+                "GET {path} as {who:?} called a store write"
+            );
+            assert_eq!(
+                app.token_count().await,
+                tokens,
+                "GET {path} as {who:?} changed tokens"
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried >= 6 * 30, "only {tried} GET requests tried");
+}
