@@ -323,7 +323,7 @@ fn pendidikan() -> Vec<Spec> {
             let s = c.stable(JENJANG_TK_SD_SMP[c.cat]);
             let total = (c.pop2019_base() / per * (0.9 + 0.2 * s)).round().max(1.0);
             let negeri = (total * negeri_share).round();
-            let swasta = (total - negeri + (0.12 * c.t() * (0.5 + s)).floor()).max(0.0);
+            let swasta = (total - negeri + (0.25 * c.t() * (0.3 + s)).floor()).max(0.0);
             vec![int(negeri), int(swasta), int(negeri + swasta)]
         })
         .topics(&["pendidikan"])
@@ -501,7 +501,7 @@ fn sosial() -> Vec<Spec> {
         ]),
         Spec::new("persentase-penduduk-miskin", "Estimasi Persentase Penduduk Miskin menurut Kecamatan", "bappeda", K, |c, r| {
             let kab = c.yearly([16.41, 16.12, 16.37, 15.36, 15.02, 14.38]);
-            let p = kab * (1.25 - 0.7 * c.area.urban) * (0.85 + 0.3 * c.stable("miskin")) * r.jitter(0.02);
+            let p = kab * (1.13 - 0.7 * c.area.urban) * (0.85 + 0.3 * c.stable("miskin")) * r.jitter(0.02);
             vec![num(p, 2), int(c.pop() * p / 100.0)]
         })
         .topics(&["kemiskinan", "sosial"])

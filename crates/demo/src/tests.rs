@@ -300,3 +300,15 @@ async fn a_seed_stopped_inside_a_dataset_is_resumed() {
     assert_eq!(resumed.len(), 3);
     assert_eq!(resumed, expected);
 }
+
+#[test]
+fn poverty_is_near_the_regency_level() {
+    let miskin = total("persentase-penduduk-miskin", 2019, "jumlah_penduduk_miskin");
+    let pop = total(
+        "jumlah-penduduk-menurut-jenis-kelamin",
+        2019,
+        "jumlah_penduduk",
+    );
+    let rate = 100.0 * miskin / pop;
+    assert!((14.0..19.0).contains(&rate), "{rate} %");
+}
