@@ -1,10 +1,11 @@
 //! Organisations, topics, datasets and resources.
 
 use satudata_core::dataset::{Dataset, DatasetMeta, NewResource, Resource, ResourceKind, Topic};
-use satudata_core::ids::is_valid_slug;
 use satudata_core::organization::{Organization, OrganizationMeta};
-use satudata_core::region::RegionCode;
 use satudata_core::{new_id, Id};
+use satudata_store::checks::{
+    check_dataset, check_org, check_resource, check_topic, dotted_region,
+};
 use satudata_store::rowtable::{column_name, is_indexed_field, row_table_name};
 use satudata_store::{DatasetQuery, OrgQuery, Page, StoreError, StoreResult};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -34,26 +35,6 @@ pub(crate) fn bind_args<'q>(
         };
     }
     q
-}
-
-/// Check an organisation's fields and normalise its region code to the dotted form.
-pub(crate) fn check_org(mut meta: OrganizationMeta) -> StoreResult<OrganizationMeta> {
-    if !is_valid_slug(&meta.slug) {
-        return Err(StoreError::Invalid(format!(
-            "slug organisasi '{}' tidak sah: pakai huruf kecil, angka dan tanda minus (2–100 karakter)",
-            meta.slug
-        )));
-    }
-    if meta.name.trim().is_empty() {
-        return Err(StoreError::Invalid(
-            "Nama organisasi wajib diisi.".to_string(),
-        ));
-    }
-    if let Some(code) = &meta.region_code {
-        let parsed = RegionCode::parse(code).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        meta.region_code = Some(parsed.dotted());
-    }
-    Ok(meta)
 }
 
 fn org_from_row(r: &SqliteRow) -> StoreResult<Organization> {
@@ -97,39 +78,6 @@ const ORG_COLS: &str = "id, meta, created_at, updated_at, seq";
 const DATASET_COLS: &str = "id, meta, created_at, updated_at, seq";
 pub(crate) const RESOURCE_COLS: &str =
     "id, dataset_id, name, title, description, body, created_at, updated_at, seq";
-
-/// Check dataset metadata; every problem is named (Bahasa Indonesia).
-pub(crate) fn check_dataset(meta: &DatasetMeta) -> StoreResult<()> {
-    meta.validate().map_err(|problems| {
-        StoreError::Invalid(
-            problems
-                .iter()
-                .map(|p| format!("{}: {}", p.field, p.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
-}
-
-/// Check a new resource: a Frictionless-style name, and a valid schema for tables.
-pub(crate) fn check_resource(new: &NewResource) -> StoreResult<()> {
-    let name_ok = (1..=100).contains(&new.name.len())
-        && new.name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        });
-    if !name_ok {
-        return Err(StoreError::Invalid(format!(
-            "nama sumber daya '{}' tidak sah: pakai 1–100 huruf kecil, angka, '-', '_' atau '.'",
-            new.name
-        )));
-    }
-    if let ResourceKind::Table { schema } = &new.kind {
-        schema
-            .check()
-            .map_err(|p| StoreError::Invalid(p.join(" ")))?;
-    }
-    Ok(())
-}
 
 fn kind_name(kind: &ResourceKind) -> &'static str {
     match kind {
@@ -371,10 +319,10 @@ impl SqliteStore {
             args.push(Arg::Text(k.as_str().into()));
         }
         if let Some(code) = &query.within_region {
-            let code = RegionCode::parse(code).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            wh.push("(region_code = ? OR region_code LIKE ?)".into());
-            args.push(Arg::Text(code.dotted()));
-            args.push(Arg::Text(format!("{}.%", code.dotted())));
+            let code = dotted_region(code)?;
+            wh.push("(region_code LIKE ? OR region_code = ?)".into());
+            args.push(Arg::Text(format!("{code}.%")));
+            args.push(Arg::Text(code));
         }
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             wh.push("(name LIKE ? ESCAPE '\\' OR acronym LIKE ? ESCAPE '\\')".into());
@@ -416,15 +364,7 @@ impl SqliteStore {
         topic: Topic,
         actor: Option<Id>,
     ) -> StoreResult<Topic> {
-        if !is_valid_slug(&topic.slug) {
-            return Err(StoreError::Invalid(format!(
-                "slug topik '{}' tidak sah",
-                topic.slug
-            )));
-        }
-        if topic.name.trim().is_empty() {
-            return Err(StoreError::Invalid("Nama topik wajib diisi.".to_string()));
-        }
+        check_topic(&topic)?;
         let mut tx = self.begin_write().await?;
         let existing: Option<Id> = sqlx::query_scalar("SELECT id FROM topics WHERE slug = ?")
             .bind(&topic.slug)

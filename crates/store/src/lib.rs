@@ -27,6 +27,7 @@ use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
 
 pub mod bootstrap;
+pub mod checks;
 pub mod rowtable;
 mod source;
 pub use source::{ChannelRowSource, RowSource, VecRowSource};

@@ -1,0 +1,733 @@
+//! Versions and the typed rows of table resources.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use satudata_core::dataset::{ResourceKind, Version};
+use satudata_core::row::{FilterOp, Row, RowPage, RowQuery};
+use satudata_core::schema::{StorageType, TableSchema};
+use satudata_core::value::Value;
+use satudata_core::{new_id, Id};
+use satudata_store::rowtable::{
+    column_name, default_summary, normalize_row, resolve_query, row_table_name, OrdPlan,
+    ResolvedFilter, RowDigest, ORD_GAP,
+};
+use satudata_store::{NewVersion, RowSource, StoreError, StoreResult};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::{PgConnection, PgExecutor, Postgres, Row as _};
+
+use crate::catalog::sql_type;
+use crate::{db_err, json_err, now, offset_i64, stamp, PostgresStore};
+
+/// Rows per `INSERT … SELECT FROM UNNEST(…)` statement.
+const ROWS_PER_INSERT: usize = 10_000;
+/// Integers per statement when filling the helper tables of a merge.
+const INTS_PER_INSERT: usize = 100_000;
+/// Rows per batch sent by `stream_rows`.
+const STREAM_BATCH: i64 = 1000;
+
+type Q<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
+
+/// What a table resource's rows look like.
+struct TableInfo {
+    schema: TableSchema,
+    types: Vec<StorageType>,
+    table: String,
+}
+
+fn table_info(resource_id: Id, body: Option<String>) -> StoreResult<TableInfo> {
+    let body = body.ok_or_else(|| StoreError::NotFound(format!("resource {resource_id}")))?;
+    match serde_json::from_str::<ResourceKind>(&body).map_err(json_err)? {
+        ResourceKind::Table { schema } => Ok(TableInfo {
+            types: schema.fields.iter().map(|f| f.storage_type()).collect(),
+            schema,
+            table: row_table_name(resource_id),
+        }),
+        ResourceKind::File { .. } => Err(StoreError::Invalid(
+            "Sumber daya ini berupa berkas, bukan tabel; tidak punya baris data.".to_string(),
+        )),
+    }
+}
+
+async fn load_table<'e>(
+    ex: impl PgExecutor<'e>,
+    resource_id: Id,
+    lock: bool,
+) -> StoreResult<TableInfo> {
+    let sql = if lock {
+        "SELECT body::text FROM resources WHERE id = $1 AND deleted_at IS NULL FOR UPDATE"
+    } else {
+        "SELECT body::text FROM resources WHERE id = $1 AND deleted_at IS NULL"
+    };
+    let body: Option<String> = sqlx::query_scalar(sql)
+        .bind(resource_id)
+        .fetch_optional(ex)
+        .await
+        .map_err(db_err)?;
+    table_info(resource_id, body)
+}
+
+fn bind_value(q: Q<'_>, v: Value) -> Q<'_> {
+    match v {
+        Value::Null => q.bind(None::<String>),
+        Value::Bool(b) => q.bind(b),
+        Value::Int(i) => q.bind(i),
+        Value::Num(n) => q.bind(n),
+        Value::Text(s) => q.bind(s),
+        Value::Date(d) => q.bind(d),
+        Value::DateTime(d) => q.bind(d),
+    }
+}
+
+fn read_value(r: &PgRow, idx: usize, t: StorageType) -> StoreResult<Value> {
+    Ok(match t {
+        StorageType::Integer => r
+            .try_get::<Option<i64>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Int),
+        StorageType::Real => r
+            .try_get::<Option<f64>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Num),
+        StorageType::Text => r
+            .try_get::<Option<String>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Text),
+        StorageType::Boolean => r
+            .try_get::<Option<bool>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Bool),
+        StorageType::Date => r
+            .try_get::<Option<NaiveDate>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::Date),
+        StorageType::DateTime => r
+            .try_get::<Option<NaiveDateTime>, _>(idx)
+            .map_err(db_err)?
+            .map(Value::DateTime),
+    }
+    .unwrap_or(Value::Null))
+}
+
+fn version_from_row(r: &PgRow) -> StoreResult<Version> {
+    Ok(Version {
+        id: r.try_get("id").map_err(db_err)?,
+        resource_id: r.try_get("resource_id").map_err(db_err)?,
+        number: r.try_get("number").map_err(db_err)?,
+        created_by: r.try_get("created_by").map_err(db_err)?,
+        created_at: r.try_get("created_at").map_err(db_err)?,
+        row_count: r.try_get("row_count").map_err(db_err)?,
+        rows_added: r.try_get("rows_added").map_err(db_err)?,
+        rows_removed: r.try_get("rows_removed").map_err(db_err)?,
+        checksum: r.try_get("checksum").map_err(db_err)?,
+        summary: r.try_get("summary").map_err(db_err)?,
+        seq: r.try_get("seq").map_err(db_err)?,
+    })
+}
+
+const VERSION_COLS: &str =
+    "id, resource_id, number, created_by, created_at, row_count, rows_added, rows_removed, checksum, summary, seq";
+
+fn columns(n: usize) -> String {
+    (0..n).map(column_name).collect::<Vec<_>>().join(", ")
+}
+
+/// One column of a batch, as the typed array it is bound as.
+enum Column {
+    Int(Vec<Option<i64>>),
+    Real(Vec<Option<f64>>),
+    Text(Vec<Option<String>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<NaiveDate>>),
+    DateTime(Vec<Option<NaiveDateTime>>),
+}
+
+impl Column {
+    fn new(t: StorageType) -> Column {
+        let n = ROWS_PER_INSERT;
+        match t {
+            StorageType::Integer => Column::Int(Vec::with_capacity(n)),
+            StorageType::Real => Column::Real(Vec::with_capacity(n)),
+            StorageType::Text => Column::Text(Vec::with_capacity(n)),
+            StorageType::Boolean => Column::Bool(Vec::with_capacity(n)),
+            StorageType::Date => Column::Date(Vec::with_capacity(n)),
+            StorageType::DateTime => Column::DateTime(Vec::with_capacity(n)),
+        }
+    }
+
+    fn array_type(t: StorageType) -> &'static str {
+        match t {
+            StorageType::Integer => "bigint[]",
+            StorageType::Real => "float8[]",
+            StorageType::Text => "text[]",
+            StorageType::Boolean => "boolean[]",
+            StorageType::Date => "date[]",
+            StorageType::DateTime => "timestamp[]",
+        }
+    }
+
+    /// Append a value already normalised to this column's type ([`normalize_row`]).
+    fn push(&mut self, v: Value) -> StoreResult<()> {
+        match (self, v) {
+            (Column::Int(c), Value::Int(i)) => c.push(Some(i)),
+            (Column::Int(c), Value::Null) => c.push(None),
+            (Column::Real(c), Value::Num(n)) => c.push(Some(n)),
+            (Column::Real(c), Value::Null) => c.push(None),
+            (Column::Text(c), Value::Text(s)) => c.push(Some(s)),
+            (Column::Text(c), Value::Null) => c.push(None),
+            (Column::Bool(c), Value::Bool(b)) => c.push(Some(b)),
+            (Column::Bool(c), Value::Null) => c.push(None),
+            (Column::Date(c), Value::Date(d)) => c.push(Some(d)),
+            (Column::Date(c), Value::Null) => c.push(None),
+            (Column::DateTime(c), Value::DateTime(d)) => c.push(Some(d)),
+            (Column::DateTime(c), Value::Null) => c.push(None),
+            (_, v) => {
+                return Err(StoreError::Backend(format!(
+                    "value {v:?} does not fit its column"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn bind<'q>(&mut self, q: Q<'q>) -> Q<'q> {
+        match self {
+            Column::Int(c) => q.bind(std::mem::take(c)),
+            Column::Real(c) => q.bind(std::mem::take(c)),
+            Column::Text(c) => q.bind(std::mem::take(c)),
+            Column::Bool(c) => q.bind(std::mem::take(c)),
+            Column::Date(c) => q.bind(std::mem::take(c)),
+            Column::DateTime(c) => q.bind(std::mem::take(c)),
+        }
+    }
+}
+
+/// Buffers rows column by column and writes them with one `INSERT … SELECT FROM UNNEST(…)` per
+/// batch: one bound array per column, so the statement is the same whatever the batch size.
+struct RowWriter {
+    sql: String,
+    keys: Vec<i64>,
+    hashes: Vec<Vec<u8>>,
+    cols: Vec<Column>,
+    vfrom: Option<i32>,
+}
+
+impl RowWriter {
+    fn new(table: &str, key_column: &str, vfrom: Option<i32>, types: &[StorageType]) -> RowWriter {
+        let n = types.len();
+        let names = columns(n);
+        let sep = if n > 0 { ", " } else { "" };
+        let u_names = (0..n)
+            .map(|i| format!("u{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let arrays = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("${}::{}", i + 3, Column::array_type(*t)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = match vfrom {
+            Some(_) => format!(
+                "INSERT INTO {table} ({key_column}, _hash, _vfrom{sep}{names}) \
+                 SELECT k, h, ${}{sep}{u_names} FROM UNNEST($1::bigint[], $2::bytea[]{sep}{arrays}) AS u(k, h{sep}{u_names})",
+                n + 3
+            ),
+            None => format!(
+                "INSERT INTO {table} ({key_column}, _hash{sep}{names}) \
+                 SELECT k, h{sep}{u_names} FROM UNNEST($1::bigint[], $2::bytea[]{sep}{arrays}) AS u(k, h{sep}{u_names})"
+            ),
+        };
+        RowWriter {
+            sql,
+            keys: Vec::with_capacity(ROWS_PER_INSERT),
+            hashes: Vec::with_capacity(ROWS_PER_INSERT),
+            cols: types.iter().map(|t| Column::new(*t)).collect(),
+            vfrom,
+        }
+    }
+
+    async fn push(
+        &mut self,
+        conn: &mut PgConnection,
+        key: i64,
+        hash: [u8; 16],
+        row: Row,
+    ) -> StoreResult<()> {
+        self.keys.push(key);
+        self.hashes.push(hash.to_vec());
+        for (c, v) in self.cols.iter_mut().zip(row) {
+            c.push(v)?;
+        }
+        if self.keys.len() >= ROWS_PER_INSERT {
+            self.flush(conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, conn: &mut PgConnection) -> StoreResult<()> {
+        if self.keys.is_empty() {
+            return Ok(());
+        }
+        let mut q = sqlx::query(&self.sql)
+            .bind(std::mem::take(&mut self.keys))
+            .bind(std::mem::take(&mut self.hashes));
+        for c in &mut self.cols {
+            q = c.bind(q);
+        }
+        if let Some(v) = self.vfrom {
+            q = q.bind(v);
+        }
+        q.execute(&mut *conn).await.map_err(db_err)?;
+        Ok(())
+    }
+}
+
+/// SQL for one resolved filter, pushing its operands to `args` (placeholder `$n` = position).
+fn filter_sql(f: &ResolvedFilter, args: &mut Vec<Value>) -> String {
+    let c = column_name(f.column);
+    let first = f.values.first().cloned().unwrap_or(Value::Null);
+    let ph = |v: Value, args: &mut Vec<Value>| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    match f.op {
+        FilterOp::Eq if first.is_null() => format!("{c} IS NULL"),
+        FilterOp::Ne if first.is_null() => format!("{c} IS NOT NULL"),
+        FilterOp::Eq => format!("{c} = {}", ph(first, args)),
+        // Missing cells differ from any value, so they match `ne`.
+        FilterOp::Ne => format!("{c} IS DISTINCT FROM {}", ph(first, args)),
+        FilterOp::Lt => format!("{c} < {}", ph(first, args)),
+        FilterOp::Le => format!("{c} <= {}", ph(first, args)),
+        FilterOp::Gt => format!("{c} > {}", ph(first, args)),
+        FilterOp::Ge => format!("{c} >= {}", ph(first, args)),
+        FilterOp::Like => format!("{c} ILIKE {}", ph(first, args)),
+        FilterOp::IsMissing => format!("{c} IS NULL"),
+        FilterOp::In if f.values.is_empty() => "FALSE".to_string(),
+        FilterOp::In => {
+            let list: Vec<String> = f.values.iter().map(|v| ph(v.clone(), args)).collect();
+            format!("{c} IN ({})", list.join(", "))
+        }
+    }
+}
+
+impl PostgresStore {
+    /// The version to read: the latest when `None` (0 when there is none yet), else it must exist.
+    async fn resolve_version(
+        &self,
+        resource_id: Id,
+        version: Option<i32>,
+    ) -> StoreResult<(i32, bool)> {
+        let latest: i32 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), 0) FROM versions WHERE resource_id = $1",
+        )
+        .bind(resource_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        match version {
+            None => Ok((latest, true)),
+            Some(v) if v >= 1 && v <= latest => Ok((v, v == latest)),
+            Some(v) => Err(StoreError::NotFound(format!(
+                "version {v} of resource {resource_id}"
+            ))),
+        }
+    }
+
+    pub(crate) async fn create_version_impl(
+        &self,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+    ) -> StoreResult<Version> {
+        let mut tx = self.begin().await?;
+        // Locking the resource row makes a concurrent writer of the same resource wait for us.
+        let info = load_table(&mut *tx, resource_id, true).await?;
+        let table = &info.table;
+        let ncols = info.types.len();
+        let number: i32 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE resource_id = $1",
+        )
+        .bind(resource_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let prev_count: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE _vto IS NULL"))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+
+        // With no rows before, rows go straight into the table; otherwise into a staging table first,
+        // to be compared with the previous version.
+        let staged = prev_count > 0;
+        let mut writer = if staged {
+            let mut ddl =
+                "CREATE TEMP TABLE _stage (pos BIGINT NOT NULL, _hash BYTEA NOT NULL".to_string();
+            for (i, t) in info.types.iter().enumerate() {
+                ddl.push_str(&format!(", {} {}", column_name(i), sql_type(*t)));
+            }
+            ddl.push_str(") ON COMMIT DROP");
+            sqlx::query(&ddl).execute(&mut *tx).await.map_err(db_err)?;
+            RowWriter::new("_stage", "pos", None, &info.types)
+        } else {
+            RowWriter::new(table, "_ord", Some(number), &info.types)
+        };
+
+        let mut digest = RowDigest::new();
+        let mut n: i64 = 0;
+        while let Some(batch) = source.next_batch().await.map_err(StoreError::Source)? {
+            for mut row in batch {
+                normalize_row(&mut row, &info.schema, &info.types, n as u64 + 1)
+                    .map_err(StoreError::Invalid)?;
+                let hash = digest.add(&row);
+                let key = if staged {
+                    n
+                } else {
+                    n.checked_mul(ORD_GAP)
+                        .ok_or_else(|| StoreError::Backend("too many rows".to_string()))?
+                };
+                writer.push(&mut tx, key, hash, row).await?;
+                n += 1;
+            }
+        }
+        writer.flush(&mut tx).await?;
+
+        let (added, removed) = if staged {
+            merge_staged(&mut tx, table, ncols, number, n, prev_count).await?
+        } else {
+            (n, 0)
+        };
+
+        let id = new_id();
+        let at = now();
+        let summary = if new.summary.trim().is_empty() {
+            default_summary(added, removed)
+        } else {
+            new.summary
+        };
+        let checksum = digest.finish();
+        sqlx::query(&format!(
+            "INSERT INTO versions ({VERSION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)"
+        ))
+        .bind(id)
+        .bind(resource_id)
+        .bind(number)
+        .bind(new.actor)
+        .bind(at)
+        .bind(n)
+        .bind(added)
+        .bind(removed)
+        .bind(&checksum)
+        .bind(&summary)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let seq = stamp(&mut tx, "versions", "version", id, "create", new.actor, at).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Version {
+            id,
+            resource_id,
+            number,
+            created_by: new.actor,
+            created_at: at,
+            row_count: n,
+            rows_added: added,
+            rows_removed: removed,
+            checksum,
+            summary,
+            seq,
+        })
+    }
+
+    pub(crate) async fn list_versions_impl(&self, resource_id: Id) -> StoreResult<Vec<Version>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE resource_id = $1 ORDER BY number DESC"
+        ))
+        .bind(resource_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    pub(crate) async fn get_version_impl(
+        &self,
+        resource_id: Id,
+        number: i32,
+    ) -> StoreResult<Option<Version>> {
+        let row = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE resource_id = $1 AND number = $2"
+        ))
+        .bind(resource_id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    pub(crate) async fn query_rows_impl(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+    ) -> StoreResult<RowPage> {
+        let info = load_table(&self.pool, resource_id, false).await?;
+        let resolved = resolve_query(query, &info.schema)?;
+        let (version, latest) = self.resolve_version(resource_id, query.version).await?;
+        let fields: Vec<String> = info.schema.fields.iter().map(|f| f.name.clone()).collect();
+        if version == 0 {
+            return Ok(RowPage {
+                version,
+                fields,
+                rows: vec![],
+                total: query.with_total.then_some(0),
+                limit: query.limit,
+                offset: query.offset,
+            });
+        }
+        let mut args: Vec<Value> = vec![];
+        let mut wh = vec![];
+        if latest {
+            wh.push("_vto IS NULL".to_string());
+        } else {
+            args.push(Value::Int(i64::from(version)));
+            wh.push("_vfrom <= $1 AND (_vto IS NULL OR _vto > $1)".to_string());
+        }
+        for f in &resolved.filters {
+            wh.push(filter_sql(f, &mut args));
+        }
+        let wh = wh.join(" AND ");
+        let table = &info.table;
+        let total = if query.with_total {
+            let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {wh}");
+            let mut q = sqlx::query(&count_sql);
+            for a in args.iter().cloned() {
+                q = bind_value(q, a);
+            }
+            let n: i64 = q
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?
+                .try_get(0)
+                .map_err(db_err)?;
+            Some(n as u64)
+        } else {
+            None
+        };
+        let mut order: Vec<String> = resolved
+            .sort
+            .iter()
+            .map(|(i, desc)| {
+                format!(
+                    "{} {} NULLS LAST",
+                    column_name(*i),
+                    if *desc { "DESC" } else { "ASC" }
+                )
+            })
+            .collect();
+        order.push("_ord".to_string());
+        let sql = format!(
+            "SELECT {} FROM {table} WHERE {wh} ORDER BY {} LIMIT ${} OFFSET ${}",
+            columns(info.types.len()),
+            order.join(", "),
+            args.len() + 1,
+            args.len() + 2
+        );
+        let mut q = sqlx::query(&sql);
+        for a in args {
+            q = bind_value(q, a);
+        }
+        q = q
+            .bind(i64::from(query.limit))
+            .bind(offset_i64(query.offset));
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                info.types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| read_value(r, i, *t))
+                    .collect::<StoreResult<Row>>()
+            })
+            .collect::<StoreResult<Vec<Row>>>()?;
+        Ok(RowPage {
+            version,
+            fields,
+            rows,
+            total,
+            limit: query.limit,
+            offset: query.offset,
+        })
+    }
+
+    pub(crate) async fn stream_rows_impl(
+        &self,
+        resource_id: Id,
+        version: Option<i32>,
+        sink: tokio::sync::mpsc::Sender<Vec<Row>>,
+    ) -> StoreResult<u64> {
+        let info = load_table(&self.pool, resource_id, false).await?;
+        let (version, latest) = self.resolve_version(resource_id, version).await?;
+        if version == 0 {
+            return Ok(0);
+        }
+        let table = &info.table;
+        let vcond = if latest {
+            "_vto IS NULL AND $1::int IS NOT NULL"
+        } else {
+            "_vfrom <= $1 AND (_vto IS NULL OR _vto > $1)"
+        };
+        let sql = format!(
+            "SELECT _ord, {} FROM {table} WHERE {vcond} AND _ord > $2 ORDER BY _ord LIMIT $3",
+            columns(info.types.len())
+        );
+        let mut last = i64::MIN;
+        let mut sent = 0u64;
+        loop {
+            // Keyset paging: each batch is its own short read, so no connection is held while the
+            // consumer is slow.
+            let rows = sqlx::query(&sql)
+                .bind(version)
+                .bind(last)
+                .bind(STREAM_BATCH)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut batch = Vec::with_capacity(rows.len());
+            for r in &rows {
+                last = r.try_get(0).map_err(db_err)?;
+                batch.push(
+                    info.types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| read_value(r, i + 1, *t))
+                        .collect::<StoreResult<Row>>()?,
+                );
+            }
+            let len = batch.len() as u64;
+            if sink.send(batch).await.is_err() {
+                // The consumer went away (e.g. the download was cancelled): nothing more to do.
+                break;
+            }
+            sent += len;
+            if (rows.len() as i64) < STREAM_BATCH {
+                break;
+            }
+        }
+        Ok(sent)
+    }
+}
+
+/// Compare the staged upload with the current rows: keep unchanged rows that fit the new order,
+/// retire the others, insert the new ones. Returns `(rows_added, rows_removed)`.
+async fn merge_staged(
+    conn: &mut PgConnection,
+    table: &str,
+    ncols: usize,
+    number: i32,
+    n: i64,
+    prev_count: i64,
+) -> StoreResult<(i64, i64)> {
+    sqlx::query("ANALYZE _stage")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    // Pair the k-th occurrence of a content in the upload with its k-th occurrence before, so that
+    // duplicate identical rows are counted and kept one by one.
+    let matches: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT s.pos, o._ord FROM \
+         (SELECT pos, _hash, ROW_NUMBER() OVER (PARTITION BY _hash ORDER BY pos) AS k FROM _stage) s \
+         JOIN (SELECT _ord, _hash, ROW_NUMBER() OVER (PARTITION BY _hash ORDER BY _ord) AS k \
+               FROM {table} WHERE _vto IS NULL) o \
+         ON o._hash = s._hash AND o.k = s.k ORDER BY s.pos"
+    ))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let unchanged = matches.len() as i64;
+    let plan = OrdPlan::new(&matches);
+    drop(matches);
+
+    sqlx::query("CREATE TEMP TABLE _keep (ord BIGINT PRIMARY KEY) ON COMMIT DROP")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    for chunk in plan.kept().chunks(INTS_PER_INSERT) {
+        let ords: Vec<i64> = chunk.iter().map(|k| k.1).collect();
+        sqlx::query("INSERT INTO _keep (ord) SELECT UNNEST($1::bigint[])")
+            .bind(ords)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
+    sqlx::query(
+        "CREATE TEMP TABLE _neword (pos BIGINT NOT NULL, ord BIGINT NOT NULL) ON COMMIT DROP",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut pos_buf: Vec<i64> = Vec::with_capacity(INTS_PER_INSERT);
+    let mut ord_buf: Vec<i64> = Vec::with_capacity(INTS_PER_INSERT);
+    let mut kept_iter = plan.kept().iter().peekable();
+    for pos in 0..=n {
+        if pos < n {
+            if kept_iter.peek().is_some_and(|k| k.0 == pos) {
+                kept_iter.next();
+                continue;
+            }
+            pos_buf.push(pos);
+            ord_buf.push(plan.ord_for(pos)?);
+        }
+        if pos_buf.len() == INTS_PER_INSERT || (pos == n && !pos_buf.is_empty()) {
+            sqlx::query(
+                "INSERT INTO _neword (pos, ord) SELECT * FROM UNNEST($1::bigint[], $2::bigint[])",
+            )
+            .bind(std::mem::take(&mut pos_buf))
+            .bind(std::mem::take(&mut ord_buf))
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        }
+    }
+    sqlx::query("ANALYZE _keep")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("ANALYZE _neword")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+
+    sqlx::query(&format!(
+        "UPDATE {table} t SET _vto = $1 WHERE t._vto IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM _keep k WHERE k.ord = t._ord)"
+    ))
+    .bind(number)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let cols = columns(ncols);
+    let (sep, scols) = if ncols > 0 {
+        (
+            ", ",
+            (0..ncols)
+                .map(|i| format!("s.{}", column_name(i)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    } else {
+        ("", String::new())
+    };
+    sqlx::query(&format!(
+        "INSERT INTO {table} (_ord, _hash, _vfrom{sep}{cols}) \
+         SELECT w.ord, s._hash, $1{sep}{scols} FROM _stage s JOIN _neword w ON w.pos = s.pos ORDER BY s.pos"
+    ))
+    .bind(number)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok((n - unchanged, prev_count - unchanged))
+}
