@@ -1,0 +1,73 @@
+//! `satudata serve`: the real server.
+
+use crate::config::{Config, ConfigFlags};
+use crate::runtime::{open_store, redact, shutdown_signal};
+use anyhow::Context;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Jalankan server satudata.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub config: ConfigFlags,
+    /// Address to listen on, e.g. 0.0.0.0:8080 [env: SATUDATA_LISTEN].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut cfg = Config::load(&args.config, Path::new("satudata-data"), |k| {
+        std::env::var(k).ok()
+    })?;
+    if let Some(l) = args.listen {
+        cfg.listen = l;
+    }
+    start(cfg, None).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `demo` adds to the start: a banner printed once the server listens.
+pub type Banner = Box<dyn FnOnce(&str) + Send>;
+
+/// Open the store, make sure the home region's organisations exist, and serve until stopped.
+pub async fn start(cfg: Config, banner: Option<Banner>) -> anyhow::Result<()> {
+    let home = cfg.home_region()?;
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("tidak bisa membuat folder data {}", cfg.data_dir.display()))?;
+    let url = cfg.database_url();
+    let store = open_store(&url).await?;
+    tracing::info!(backend = store.backend(), database = %redact(&url), "store open");
+    let created = satudata_store::bootstrap::ensure_region_organizations(store.as_ref(), &home)
+        .await
+        .context("tidak bisa membuat organisasi wilayah")?;
+    if created > 0 {
+        tracing::info!(created, "region organisations created");
+    }
+    let state = satudata_http::AppState::new(
+        store,
+        satudata_http::HttpConfig {
+            home_region: home,
+            instance_name: cfg.instance_name(&home),
+            base_url: cfg.base_url(),
+            secure_cookies: cfg.secure_cookies,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "tidak bisa mendengarkan di {} (sudah dipakai program lain?)",
+                cfg.listen
+            )
+        })?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "listening");
+    if let Some(b) = banner {
+        b(&format!("http://{addr}"));
+    }
+    satudata_http::serve(listener, state, shutdown_signal())
+        .await
+        .context("server berhenti karena galat")?;
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! `satudata`: the one program. Each subcommand lives in its own module under `commands/`; this file
+//! only parses the command line, sets up logging and dispatches.
+
+mod commands;
+mod config;
+mod runtime;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// satudata — Satu Data Indonesia untuk kabupaten/kota dan desa, dalam satu program.
+#[derive(Debug, Parser)]
+#[command(
+    name = "satudata",
+    version,
+    about = "satudata — Satu Data Indonesia untuk kabupaten/kota dan desa, dalam satu program.",
+    propagate_version = true
+)]
+struct Cli {
+    /// Format log: text atau json (log format).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FORMAT",
+        env = "SATUDATA_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: runtime::LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Jalankan server (konfigurasi dari --config, SATUDATA_* dan bendera).
+    Serve(commands::serve::Args),
+    /// Jalankan contoh Kabupaten Musi Banyuasin dengan data demo di http://127.0.0.1:8080.
+    Demo(commands::demo::Args),
+    /// Kelola pengguna: tambah, daftar, peran, kata sandi, token API.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    runtime::init_logging(cli.log_format);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("galat: tidak bisa memulai runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = rt.block_on(async {
+        match cli.command {
+            Command::Serve(args) => commands::serve::run(args).await,
+            Command::Demo(args) => commands::demo::run(args).await,
+            Command::User(cmd) => commands::user::run(cmd).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("galat: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
