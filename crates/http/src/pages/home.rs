@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
+use satudata_core::access::Action;
 use satudata_core::dataset::Dataset;
 use satudata_core::region::Regions;
 use serde::Deserialize;
@@ -94,7 +95,7 @@ pub async fn home(
             p { "Belum ada dataset yang cocok." }
         } @else {
             ul.datasets {
-                @for d in &list.items { (dataset_item(d)) }
+                @for d in &list.items { (dataset_item(&auth, d)) }
             }
         }
         @if pages > 1 {
@@ -118,8 +119,14 @@ pub async fn home(
     ))
 }
 
-fn dataset_item(d: &Dataset) -> maud::Markup {
+fn dataset_item(auth: &Auth, d: &Dataset) -> maud::Markup {
     let m = &d.meta;
+    let readable = auth
+        .allow(Action::ReadData {
+            access: m.access,
+            organization: m.organization_id,
+        })
+        .is_ok();
     html! {
         li {
             h3 { a href=(format!("/api/v1/datasets/{}", m.slug)) { (m.title) } }
@@ -128,7 +135,11 @@ fn dataset_item(d: &Dataset) -> maud::Markup {
                 span class=(format!("badge {}", m.access.as_str())) { "Akses " (m.access.as_str()) }
                 span.badge { (m.periodicity.as_str()) }
                 @if let Some(s) = &m.satuan { span.badge { "Satuan: " (s) } }
-                a href=(format!("/api/v1/datasets/{}/rows", m.slug)) { "Data (JSON)" }
+                @if readable {
+                    a href=(format!("/api/v1/datasets/{}/rows", m.slug)) { "Data (JSON)" }
+                } @else {
+                    span { "Data hanya untuk pengguna yang berwenang" }
+                }
             }
         }
     }
