@@ -375,3 +375,41 @@ async fn health_reports_the_store_and_compression_works() {
         assert_eq!(doc.header("content-encoding"), enc);
     }
 }
+
+#[tokio::test]
+async fn serve_stops_gracefully_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = satudata_store_sqlite::SqliteStore::open(&dir.path().join("s.db"))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = satudata_http::AppState::new(
+        std::sync::Arc::new(store),
+        satudata_http::HttpConfig {
+            home_region: satudata_core::region::RegionCode::parse("16.06").unwrap(),
+            instance_name: "Uji".into(),
+            base_url: format!("http://{addr}"),
+            secure_cookies: false,
+        },
+    );
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(satudata_http::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    let ok = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    tx.send(()).unwrap();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(5), server)
+        .await
+        .expect("serve returns after the shutdown signal");
+    result.unwrap().unwrap();
+    assert!(
+        reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .is_err(),
+        "no longer listening"
+    );
+}
