@@ -3,6 +3,7 @@
 
 mod common;
 mod counting;
+mod demo;
 mod journey;
 mod openapi;
 mod pages;
