@@ -136,7 +136,7 @@ pub fn detect_header(rows: &[Record], expected: Option<&[String]>) -> Detection 
     let by_schema = expected.filter(|e| !e.is_empty()).and_then(|exp| {
         let want: Vec<String> = exp.iter().map(|s| normalize(s)).collect();
         rows.iter().position(|r| {
-            let have: Vec<String> = r.cells().iter().map(|c| normalize(c)).collect();
+            let have: Vec<String> = r.cells().iter().map(normalize).collect();
             let hits = want.iter().filter(|w| have.contains(w)).count();
             hits * 2 > want.len().max(1) || (hits == want.len())
         })
@@ -207,9 +207,13 @@ fn labels_match(r: &Record, expected: &[String]) -> bool {
 fn is_subheader(top: &[Record], s: &Record, next: Option<&Record>) -> bool {
     let cells = s.cells();
     let filled: Vec<usize> = (0..cells.len())
-        .filter(|&i| !cells[i].trim().is_empty())
+        .filter(|&i| !cells.get(i).unwrap_or("").trim().is_empty())
         .collect();
-    if filled.is_empty() || filled.iter().any(|&i| looks_numeric(&cells[i])) || is_numbering_row(s)
+    if filled.is_empty()
+        || filled
+            .iter()
+            .any(|&i| looks_numeric(cells.get(i).unwrap_or("")))
+        || is_numbering_row(s)
     {
         return false;
     }
@@ -228,7 +232,7 @@ fn is_subheader(top: &[Record], s: &Record, next: Option<&Record>) -> bool {
     }
     // The row below should look like data (some number), else both rows may be data of a text table.
     match next {
-        Some(n) => n.cells().iter().any(|c| looks_numeric(c)) || is_numbering_row(n),
+        Some(n) => n.cells().iter().any(looks_numeric) || is_numbering_row(n),
         None => true,
     }
 }

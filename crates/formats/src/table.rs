@@ -161,8 +161,14 @@ impl<R: TableReader> TableStream<R> {
                 }
                 continue;
             }
-            let filled = rec.cells().iter().filter(|c| !c.trim().is_empty()).count();
-            if is_note(rec) || (self.in_footer && filled == 1 && self.width >= 2) {
+            // Notes have one filled cell: rule most rows out after two.
+            let filled = rec
+                .cells()
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+                .take(2)
+                .count();
+            if filled == 1 && (is_note(rec) || (self.in_footer && self.width >= 2)) {
                 self.in_footer = true;
                 self.pending_blank.clear();
                 self.notes.push(Note {

@@ -78,6 +78,34 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
     s.split([' ', ',', '\t']).filter(|w| !w.is_empty())
 }
 
+/// The two fixed-width forms that machine-written files use: `dd/mm/yyyy` (or `-`, `.`) and
+/// `yyyy-mm-dd`. `None` means "not this shape", not "invalid".
+#[inline]
+fn fixed_width(b: &[u8]) -> Option<Option<NaiveDate>> {
+    if b.len() != 10 {
+        return None;
+    }
+    let d = |i: usize| b[i].wrapping_sub(b'0') as u32;
+    let all_digits = |idx: &[usize]| idx.iter().all(|&i| b[i].is_ascii_digit());
+    if matches!(b[2], b'/' | b'-' | b'.') && b[5] == b[2] && all_digits(&[0, 1, 3, 4, 6, 7, 8, 9]) {
+        let y = (d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9)) as i32;
+        return Some(NaiveDate::from_ymd_opt(
+            y,
+            d(3) * 10 + d(4),
+            d(0) * 10 + d(1),
+        ));
+    }
+    if matches!(b[4], b'-' | b'/') && b[7] == b[4] && all_digits(&[0, 1, 2, 3, 5, 6, 8, 9]) {
+        let y = (d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)) as i32;
+        return Some(NaiveDate::from_ymd_opt(
+            y,
+            d(5) * 10 + d(6),
+            d(8) * 10 + d(9),
+        ));
+    }
+    None
+}
+
 /// Read a calendar date. Never panics.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let t = raw.trim();
@@ -85,6 +113,9 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
         return None;
     }
     let b = t.as_bytes();
+    if let Some(d) = fixed_width(b) {
+        return d;
+    }
     // Numeric forms.
     if b[0].is_ascii_digit() {
         for sep in ['-', '/', '.'] {

@@ -11,6 +11,9 @@ pub const INDONESIAN_MISSING: &[&str] = &[
 pub struct MissingValues {
     list: Vec<String>,
     empty: bool,
+    /// First bytes of the markers: a cell starting with any other (non-space) byte is not missing.
+    first: [bool; 256],
+    longest: usize,
 }
 
 impl MissingValues {
@@ -20,9 +23,21 @@ impl MissingValues {
         if indonesian {
             list.extend(INDONESIAN_MISSING.iter().map(|s| s.to_string()));
         }
+        let mut first = [false; 256];
+        for m in &list {
+            for b in [
+                m.as_bytes()[0],
+                m.trim().as_bytes().first().copied().unwrap_or(b' '),
+            ] {
+                first[b as usize] = true;
+            }
+        }
+        let longest = list.iter().map(String::len).max().unwrap_or(0);
         MissingValues {
             list,
             empty: schema.iter().any(String::is_empty) || indonesian,
+            first,
+            longest,
         }
     }
 
@@ -32,11 +47,15 @@ impl MissingValues {
         if raw.is_empty() {
             return self.empty;
         }
-        // Missing markers are short; most cells are not: a cheap first test.
-        if raw.len() > 8 && self.list.iter().all(|m| m.len() < raw.len()) {
+        // Most cells are not missing: rule them out by their first byte.
+        let b0 = raw.as_bytes()[0];
+        if !b0.is_ascii_whitespace() && !self.first[b0 as usize] {
             return false;
         }
         let t = raw.trim();
+        if t.len() > self.longest {
+            return t.is_empty() && self.empty;
+        }
         if t.is_empty() {
             return self.empty;
         }

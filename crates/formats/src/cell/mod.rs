@@ -76,6 +76,7 @@ pub struct ColumnParser {
     false_values: Option<Vec<String>>,
     number: NumberState,
     home: Option<RegionCode>,
+    home_key: Option<region::CodeKey>,
     /// The last region code found in the registry and inside home: files are usually sorted by region.
     last_region_ok: Option<RegionCode>,
 }
@@ -102,6 +103,9 @@ impl ColumnParser {
                 decider: NumberStyleDecider::default(),
             },
             home: opts.home_region,
+            home_key: opts
+                .home_region
+                .and_then(|h| region::fast_code_key(h.undotted())),
             last_region_ok: None,
         }
     }
@@ -160,6 +164,13 @@ impl ColumnParser {
         if let Some(level) = self.region_level {
             return self.parse_region(raw, level, out);
         }
+        if matches!(
+            self.field_type,
+            FieldType::String | FieldType::Any | FieldType::Unsupported
+        ) {
+            set_text(out, raw);
+            return Ok(());
+        }
         let t = raw.trim();
         match self.field_type {
             FieldType::String | FieldType::Any | FieldType::Unsupported => {
@@ -167,7 +178,13 @@ impl ColumnParser {
                 Ok(())
             }
             FieldType::Integer => {
-                let style = self.observe_number(t);
+                // Plain digits need no evidence and no style.
+                if let Some(v) = plain_integer(t) {
+                    *out = Value::Int(v);
+                    return Ok(());
+                }
+                let ev = number::classify_number(t);
+                let style = self.count_number(ev);
                 match number::parse_integer(t, style) {
                     Ok(v) => {
                         *out = Value::Int(v);
@@ -184,7 +201,7 @@ impl ColumnParser {
                         return Ok(());
                     }
                 }
-                let style = self.observe_number(t);
+                let style = self.count_number(ev);
                 if ev == NumberEvidence::Ambiguous && style.is_none() {
                     return Err(CellIssue::new(
                         ErrorKind::AmbiguousNumberFormat,
@@ -197,7 +214,7 @@ impl ColumnParser {
                         "Tulis desimal dengan koma (1.234,5) atau tetapkan decimalChar/groupChar kolom ini di skema.",
                     ));
                 }
-                match number::parse_number(t, style.unwrap_or(NumberStyle::English)) {
+                match number::parse_classified(t, style.unwrap_or(NumberStyle::English), ev) {
                     Ok(v) => {
                         *out = Value::Num(v);
                         Ok(())
@@ -278,9 +295,9 @@ impl ColumnParser {
     }
 
     /// Count a number's evidence and return the column's style after it.
-    fn observe_number(&mut self, t: &str) -> Option<NumberStyle> {
+    fn count_number(&mut self, ev: NumberEvidence) -> Option<NumberStyle> {
         if self.number.fixed.is_none() {
-            self.number.decider.observe(t);
+            self.number.decider.count(ev);
         }
         self.number.style()
     }
@@ -348,6 +365,28 @@ impl ColumnParser {
     }
 
     fn parse_region(&mut self, raw: &str, level: Level, out: &mut Value) -> Result<(), CellIssue> {
+        // Fast path: a well-formed code of the right level that exists and lies inside home.
+        if let Some(key) = region::fast_code_key(raw.trim()) {
+            if key.1 as usize == level.digits()
+                && region::code_exists(key)
+                && self
+                    .home_key
+                    .is_none_or(|h| region::key_within(key, h) || region::key_within(h, key))
+            {
+                match out {
+                    Value::Text(s) => {
+                        s.clear();
+                        region::push_dotted_key(key, s);
+                    }
+                    _ => {
+                        let mut s = String::with_capacity(13);
+                        region::push_dotted_key(key, &mut s);
+                        *out = Value::Text(s);
+                    }
+                }
+                return Ok(());
+            }
+        }
         let code = region::parse_region_code(raw).map_err(|e| {
             CellIssue::new(
                 ErrorKind::TypeError,
@@ -445,6 +484,26 @@ fn push_dotted(code: &RegionCode, s: &mut String) {
         }
         s.push_str(&d[a..b]);
     }
+}
+
+/// An integer of plain digits with an optional minus sign (at most 18 digits, so it cannot overflow).
+fn plain_integer(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as i64;
+    }
+    Some(if neg { -v } else { v })
 }
 
 /// Plain digits are by far the most common cell in a number column: skip the full classification.

@@ -54,6 +54,7 @@ pub enum NumberEvidence {
 }
 
 /// Split off an optional sign; returns (negative, rest).
+#[inline]
 fn split_sign(s: &str) -> (bool, &str) {
     match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
@@ -200,12 +201,20 @@ pub enum NumberError {
 /// Read a number written in `style` (grouping optional). Never panics.
 pub fn parse_number(raw: &str, style: NumberStyle) -> Result<f64, NumberError> {
     let t = raw.trim();
+    parse_classified(t, style, classify_number(t))
+}
+
+/// [`parse_number`] for a trimmed text already classified as `ev`.
+pub fn parse_classified(
+    t: &str,
+    style: NumberStyle,
+    ev: NumberEvidence,
+) -> Result<f64, NumberError> {
     let (neg, body) = split_sign(t);
     let b = body.as_bytes();
     if b.is_empty() {
         return Err(NumberError::NotANumber);
     }
-    let ev = classify_number(t);
     match (ev, style) {
         (NumberEvidence::NotANumber, _) => return Err(NumberError::NotANumber),
         (NumberEvidence::Indonesian, NumberStyle::English)
@@ -213,6 +222,11 @@ pub fn parse_number(raw: &str, style: NumberStyle) -> Result<f64, NumberError> {
             return Err(NumberError::WrongStyle)
         }
         _ => {}
+    }
+    // Fast path (Clinger): up to 19 significant digits below 2^53 and at most 22 decimals give a
+    // correctly rounded result as one division of two exact doubles.
+    if let Some(v) = fast_decimal(b, style) {
+        return Ok(if neg { -v } else { v });
     }
     // Canonical text for Rust's parser: drop groups, decimal separator becomes '.'.
     let mut buf = [0u8; 64];
@@ -259,6 +273,38 @@ pub fn parse_number(raw: &str, style: NumberStyle) -> Result<f64, NumberError> {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(NumberError::NotANumber),
     }
+}
+
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Digits, group and decimal separators only; `None` when the fast path does not apply.
+#[inline]
+fn fast_decimal(b: &[u8], style: NumberStyle) -> Option<f64> {
+    let (group, decimal) = (style.group(), style.decimal());
+    let mut mant: u64 = 0;
+    let mut digits = 0u32;
+    let mut frac = 0usize;
+    let mut in_frac = false;
+    for &c in b {
+        if c.is_ascii_digit() {
+            if digits >= 19 {
+                return None;
+            }
+            mant = mant * 10 + (c - b'0') as u64;
+            digits += 1;
+            frac += in_frac as usize;
+        } else if c == group && !in_frac {
+            continue;
+        } else if c == decimal && !in_frac {
+            in_frac = true;
+        } else {
+            return None;
+        }
+    }
+    (digits > 0 && mant < (1u64 << 53) && frac < POW10.len()).then(|| mant as f64 / POW10[frac])
 }
 
 /// Read a whole number. With no style decided, one group separator followed by three digits reads as
@@ -353,13 +399,18 @@ impl NumberStyleDecider {
     /// Count one value.
     pub fn observe(&mut self, raw: &str) -> NumberEvidence {
         let ev = classify_number(raw);
+        self.count(ev);
+        ev
+    }
+
+    /// Count one value already classified.
+    pub fn count(&mut self, ev: NumberEvidence) {
         match ev {
             NumberEvidence::Indonesian => self.indonesian += 1,
             NumberEvidence::English => self.english += 1,
             NumberEvidence::Ambiguous => self.ambiguous += 1,
             _ => {}
         }
-        ev
     }
 
     /// The style the evidence supports, if any.

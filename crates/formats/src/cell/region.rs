@@ -1,7 +1,114 @@
 //! Region codes as files write them: dotted (`32.01`), undotted (`3201`), and as spreadsheets export
 //! them, as floats (`3201.0`, `1606012001.0`, `1.606012001E+09`).
 
-use satudata_core::region::{RegionCode, RegionCodeError};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use satudata_core::region::{RegionCode, RegionCodeError, Regions};
+
+/// A region code as a number plus its digit count, for fast look-ups: `(digits value, digit count)`.
+pub type CodeKey = (u64, u8);
+
+/// Read the digits of a code written plainly (`1606012001`) or properly dotted (`16.06.01.2001`)
+/// without allocating. Anything else (floats, spaces inside, wrong dots) gives `None`: the caller falls
+/// back to [`parse_region_code`], which also explains what is wrong.
+pub fn fast_code_key(t: &str) -> Option<CodeKey> {
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > 13 {
+        return None;
+    }
+    let mut val: u64 = 0;
+    let mut n: u8 = 0;
+    let mut dots = 0;
+    let mut prev_digit = false;
+    for &c in b {
+        if c.is_ascii_digit() {
+            val = val * 10 + (c - b'0') as u64;
+            n += 1;
+            prev_digit = true;
+        } else if c == b'.' && prev_digit && matches!(n, 2 | 4 | 6) && dots == (n / 2 - 1) {
+            dots += 1;
+            prev_digit = false;
+        } else {
+            return None;
+        }
+    }
+    let groups_ok = dots == 0
+        || dots
+            == match n {
+                4 => 1,
+                6 => 2,
+                10 => 3,
+                _ => 99,
+            };
+    (matches!(n, 2 | 4 | 6 | 10) && prev_digit && groups_ok).then_some((val, n))
+}
+
+/// Multiply-shift hashing for integer keys (the keys are not attacker-chosen in a way that matters:
+/// the set is fixed and known).
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(v as u64);
+    }
+}
+
+fn known_codes() -> &'static HashSet<CodeKey, BuildHasherDefault<IntHasher>> {
+    static SET: OnceLock<HashSet<CodeKey, BuildHasherDefault<IntHasher>>> = OnceLock::new();
+    SET.get_or_init(|| {
+        Regions::get()
+            .all()
+            .iter()
+            .filter_map(|r| fast_code_key(r.code.undotted()))
+            .collect()
+    })
+}
+
+/// Whether the code exists in the Kemendagri registry.
+pub fn code_exists(key: CodeKey) -> bool {
+    known_codes().contains(&key)
+}
+
+/// Whether `code` is `home` or lies inside it.
+pub fn key_within(code: CodeKey, home: CodeKey) -> bool {
+    code.1 >= home.1 && code.0 / 10u64.pow((code.1 - home.1) as u32) == home.0
+}
+
+/// Append the dotted form of a code to `out`.
+pub fn push_dotted_key(key: CodeKey, out: &mut String) {
+    let mut digits = [b'0'; 10];
+    let n = key.1.min(10) as usize;
+    let mut v = key.0;
+    for i in (0..n).rev() {
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    for (i, (a, b)) in [(0, 2), (2, 4), (4, 6), (6, 10)].into_iter().enumerate() {
+        if b > n {
+            break;
+        }
+        if i > 0 {
+            out.push('.');
+        }
+        for &d in &digits[a..b] {
+            out.push(d as char);
+        }
+    }
+}
 
 /// Read a Kemendagri region code written in any of the forms above. Never panics.
 ///
@@ -70,6 +177,32 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn fast_keys_match_the_registry() {
+        assert_eq!(fast_code_key("16.06.01.2001"), Some((1606012001, 10)));
+        assert_eq!(fast_code_key("1606012001"), Some((1606012001, 10)));
+        assert_eq!(fast_code_key("16.06"), Some((1606, 4)));
+        for bad in [
+            "16.0601",
+            "1.606",
+            "16..06",
+            "16.06.",
+            "3201.0",
+            "",
+            "123",
+            "16.06.01.20.01",
+        ] {
+            assert_eq!(fast_code_key(bad), None, "{bad}");
+        }
+        assert!(code_exists((1606012001, 10)));
+        assert!(!code_exists((1606019999, 10)));
+        assert!(key_within((1606012001, 10), (1606, 4)));
+        assert!(!key_within((1607012001, 10), (1606, 4)));
+        let mut s = String::new();
+        push_dotted_key((1606012001, 10), &mut s);
+        assert_eq!(s, "16.06.01.2001");
     }
 
     #[test]

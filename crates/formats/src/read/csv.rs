@@ -68,7 +68,7 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
 
 /// A streaming CSV reader.
 pub struct CsvReader {
-    rdr: csv::Reader<Box<dyn Read>>,
+    rdr: csv::Reader<Box<dyn Read + Send>>,
     rec: csv::ByteRecord,
     info: SourceInfo,
     /// Row number the next record will get.
@@ -86,7 +86,7 @@ pub struct CsvReader {
 
 impl CsvReader {
     /// Read CSV from `stream`, sniffing its encoding and delimiter unless `opts` fixes them.
-    pub fn new(stream: Box<dyn Read>, opts: &ReadOptions) -> Result<Self, ReadError> {
+    pub fn new(stream: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<Self, ReadError> {
         let mut buf = BufReader::with_capacity(HEAD_LEN, stream);
         let head = buf.fill_buf()?.to_vec();
         let sniffed = encoding::sniff(&head);
@@ -97,7 +97,7 @@ impl CsvReader {
         // Skip the BOM.
         buf.consume(sniffed.bom_len);
         let utf8 = enc == encoding_rs::UTF_8;
-        let text: Box<dyn Read> = if utf8 {
+        let text: Box<dyn Read + Send> = if utf8 {
             Box::new(buf)
         } else {
             Box::new(Transcoder::new(buf, enc))
@@ -143,6 +143,13 @@ impl CsvReader {
     fn emit_stashed(&mut self, out: &mut Record) {
         out.reset(self.next_row);
         self.next_row += 1;
+        // One UTF-8 check for the whole record, then the cells by their lengths.
+        if let Ok(text) = std::str::from_utf8(self.rec.as_slice()) {
+            if out.push_joined(text, self.rec.iter().map(<[u8]>::len)) {
+                self.stashed = false;
+                return;
+            }
+        }
         for field in self.rec.iter() {
             match std::str::from_utf8(field) {
                 Ok(s) => out.push(s),
@@ -157,7 +164,7 @@ impl CsvReader {
 }
 
 fn memchr_count(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 impl TableReader for CsvReader {

@@ -256,7 +256,7 @@ pub struct HtmlReader {
 
 impl HtmlReader {
     /// Read the page from `stream` and pick its largest table.
-    pub fn new(stream: Box<dyn Read>, opts: &ReadOptions) -> Result<Self, ReadError> {
+    pub fn new(stream: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<Self, ReadError> {
         let mut bytes = Vec::new();
         stream.take(MAX_HTML).read_to_end(&mut bytes)?;
         Self::from_bytes(&bytes, opts)

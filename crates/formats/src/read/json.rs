@@ -173,7 +173,7 @@ fn json_error(e: serde_json::Error) -> ReadError {
 
 impl JsonReader {
     /// Parse a JSON document from `stream`.
-    pub fn new(stream: Box<dyn Read>) -> Result<Self, ReadError> {
+    pub fn new(stream: Box<dyn Read + Send>) -> Result<Self, ReadError> {
         let doc: JsonDoc =
             serde_json::from_reader(std::io::BufReader::new(stream)).map_err(json_error)?;
         let mut info = SourceInfo {

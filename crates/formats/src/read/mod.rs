@@ -12,6 +12,7 @@ pub mod detect;
 pub mod encoding;
 pub mod html;
 pub mod json;
+pub mod prefetch;
 pub mod sheet;
 
 use std::io::{Read, Seek};
@@ -21,14 +22,49 @@ use serde::Serialize;
 
 pub use detect::{detect_format, Format};
 
-/// One row of a table as text cells. Reused between reads so that streaming allocates nothing per row
-/// once the buffers have grown.
+/// One row of a table as text cells. The cells live in one buffer that is reused between reads, so
+/// that streaming allocates nothing per row once the buffer has grown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     row: u64,
-    cells: Vec<String>,
-    len: usize,
+    buf: String,
+    ends: Vec<usize>,
     encoding_error: bool,
+}
+
+/// The cells of a [`Record`], borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Cells<'a> {
+    buf: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> Cells<'a> {
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Cell `i`.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.buf.get(start..end)
+    }
+
+    /// The cells in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let (buf, ends) = (self.buf, self.ends);
+        (0..ends.len()).map(move |i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            buf.get(start..ends[i]).unwrap_or_default()
+        })
+    }
 }
 
 impl Record {
@@ -50,20 +86,33 @@ impl Record {
     /// Start a new row: no cells, no encoding error.
     pub fn reset(&mut self, row: u64) {
         self.row = row;
-        self.len = 0;
+        self.buf.clear();
+        self.ends.clear();
         self.encoding_error = false;
     }
 
-    /// Append a cell, reusing an old buffer when there is one.
+    /// Append a cell.
     pub fn push(&mut self, cell: &str) {
-        if self.len < self.cells.len() {
-            let s = &mut self.cells[self.len];
-            s.clear();
-            s.push_str(cell);
-        } else {
-            self.cells.push(cell.to_string());
+        self.buf.push_str(cell);
+        self.ends.push(self.buf.len());
+    }
+
+    /// Append several cells at once: `text` is their concatenation and `lens` their lengths. Returns
+    /// false (and appends nothing) if a length does not fall on a character boundary.
+    pub(crate) fn push_joined(&mut self, text: &str, lens: impl Iterator<Item = usize>) -> bool {
+        let base = self.buf.len();
+        let n = self.ends.len();
+        let mut end = 0;
+        for l in lens {
+            end += l;
+            if !text.is_char_boundary(end.min(text.len())) || end > text.len() {
+                self.ends.truncate(n);
+                return false;
+            }
+            self.ends.push(base + end);
         }
-        self.len += 1;
+        self.buf.push_str(text);
+        true
     }
 
     /// Mark that some bytes of this row were not valid in the file's encoding (they were replaced).
@@ -82,35 +131,48 @@ impl Record {
     }
 
     /// The cells.
-    pub fn cells(&self) -> &[String] {
-        &self.cells[..self.len]
+    pub fn cells(&self) -> Cells<'_> {
+        Cells {
+            buf: &self.buf,
+            ends: &self.ends,
+        }
     }
 
     /// The number of cells.
     pub fn len(&self) -> usize {
-        self.len
+        self.ends.len()
     }
 
     /// Whether the row has no cells.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.ends.is_empty()
     }
 
     /// Whether every cell is empty or spaces.
     pub fn is_blank(&self) -> bool {
-        self.cells().iter().all(|c| c.trim().is_empty())
+        self.buf.trim().is_empty()
+    }
+
+    /// The number of cells that are not empty or spaces.
+    pub fn filled(&self) -> usize {
+        self.cells().iter().filter(|c| !c.trim().is_empty()).count()
     }
 
     /// Drop trailing empty cells.
     pub fn trim_end(&mut self) {
-        while self.len > 0 && self.cells[self.len - 1].trim().is_empty() {
-            self.len -= 1;
+        while let Some(last) = self.cells().get(self.ends.len().wrapping_sub(1)) {
+            if !last.trim().is_empty() {
+                break;
+            }
+            self.ends.pop();
+            let end = self.ends.last().copied().unwrap_or(0);
+            self.buf.truncate(end);
         }
     }
 
     /// The cells as owned strings.
     pub fn to_vec(&self) -> Vec<String> {
-        self.cells().to_vec()
+        self.cells().iter().map(str::to_string).collect()
     }
 }
 
@@ -269,6 +331,13 @@ pub fn open_path(path: &Path, opts: &ReadOptions) -> Result<Box<dyn TableReader>
         return sheet::open(std::io::BufReader::new(file), format, opts);
     }
     let rest = std::io::Cursor::new(head).chain(file);
+    if format == Format::Csv {
+        // The big-data path: parse CSV on a second thread, beside the validator.
+        return Ok(Box::new(prefetch::Prefetch::new(csv::CsvReader::new(
+            Box::new(rest),
+            opts,
+        )?)));
+    }
     open_stream(Box::new(rest), format, opts)
 }
 
@@ -295,7 +364,7 @@ pub fn open_owned(
 
 /// Open a text source (CSV, JSON, NDJSON, HTML) from a stream.
 pub fn open_stream(
-    stream: Box<dyn Read>,
+    stream: Box<dyn Read + Send>,
     format: Format,
     opts: &ReadOptions,
 ) -> Result<Box<dyn TableReader>, ReadError> {
@@ -319,12 +388,19 @@ mod tests {
 
     #[test]
     fn records_reuse_buffers() {
-        let mut r = Record::from_cells(1, &["a", "bb"]);
-        let cap = r.cells[0].capacity();
+        let mut r = Record::from_cells(1, &["a", "bb", " "]);
+        let cap = r.buf.capacity();
+        r.trim_end();
+        assert_eq!(r.to_vec(), ["a", "bb"]);
         r.reset(2);
         r.push("c");
-        assert_eq!(r.cells(), ["c"]);
-        assert_eq!(r.cells[0].capacity(), cap);
+        r.push("");
+        assert_eq!(r.to_vec(), ["c", ""]);
+        assert_eq!(r.buf.capacity(), cap);
         assert_eq!(r.row(), 2);
+        assert!(r.push_joined("xyé", [1, 3].into_iter()));
+        assert_eq!(r.to_vec(), ["c", "", "x", "yé"]);
+        assert!(!r.push_joined("é", [1].into_iter()));
+        assert_eq!(r.len(), 4);
     }
 }

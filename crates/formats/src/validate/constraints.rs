@@ -26,8 +26,10 @@ pub struct FieldConstraints {
     maximum: Option<(Value, String)>,
     min_length: Option<usize>,
     max_length: Option<usize>,
-    pattern: Option<(Regex, String)>,
+    pattern: Option<(Pattern, String)>,
     enum_values: Option<(HashSet<Vec<u8>>, String)>,
+    /// Small enums are compared one by one (faster than hashing).
+    enum_small: Option<Vec<Vec<u8>>>,
 }
 
 fn json_text(v: &serde_json::Value) -> String {
@@ -73,7 +75,7 @@ impl FieldConstraints {
         let pattern = match &c.pattern {
             None => None,
             Some(pat) => Some((
-                Regex::new(&format!("^(?:{pat})$")).map_err(|e| {
+                Pattern::compile(pat).map_err(|e| {
                     format!("Kolom '{}': pola (pattern) tidak valid: {e}", field.name)
                 })?,
                 pat.clone(),
@@ -100,7 +102,12 @@ impl FieldConstraints {
                 Some((set, shown.join(", ")))
             }
         };
+        let enum_small = enum_values
+            .as_ref()
+            .filter(|(set, _)| set.len() <= 16)
+            .map(|(set, _)| set.iter().cloned().collect());
         Ok(FieldConstraints {
+            enum_small,
             required: c.required || in_primary_key,
             minimum,
             maximum,
@@ -191,7 +198,11 @@ impl FieldConstraints {
         if let Some((set, shown)) = &self.enum_values {
             canonical.clear();
             v.write_canonical(canonical);
-            if !set.contains(canonical.as_slice()) {
+            let found = match &self.enum_small {
+                Some(list) => list.iter().any(|e| e.as_slice() == canonical.as_slice()),
+                None => set.contains(canonical.as_slice()),
+            };
+            if !found {
                 return Some(Violation {
                     message: format!("'{raw}' bukan salah satu nilai yang diizinkan: {shown}"),
                     message_en: format!("'{raw}' is not one of the allowed values: {shown}"),
@@ -202,6 +213,61 @@ impl FieldConstraints {
             }
         }
         None
+    }
+}
+
+/// A `pattern` constraint: digit-run patterns (`[0-9]{16}`, `\\d+`), common for codes and ids, are
+/// checked by hand; everything else by the regex engine (anchored: the whole value must match).
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    /// Only ASCII digits, with a length in `min..=max`.
+    Digits {
+        min: usize,
+        max: usize,
+    },
+    Regex(Regex),
+}
+
+impl Pattern {
+    /// Compile a Table Schema pattern.
+    pub fn compile(pat: &str) -> Result<Pattern, regex::Error> {
+        let body = pat
+            .strip_prefix("[0-9]")
+            .or_else(|| pat.strip_prefix("\\d"));
+        if let Some(rep) = body {
+            let range = match rep {
+                "+" => Some((1, usize::MAX)),
+                "*" => Some((0, usize::MAX)),
+                _ => rep
+                    .strip_prefix('{')
+                    .and_then(|r| r.strip_suffix('}'))
+                    .and_then(|r| match r.split_once(',') {
+                        None => r.parse().ok().map(|n| (n, n)),
+                        Some((a, b)) => Some((
+                            a.parse().ok()?,
+                            if b.is_empty() {
+                                usize::MAX
+                            } else {
+                                b.parse().ok()?
+                            },
+                        )),
+                    }),
+            };
+            if let Some((min, max)) = range {
+                return Ok(Pattern::Digits { min, max });
+            }
+        }
+        Ok(Pattern::Regex(Regex::new(&format!("^(?:{pat})$"))?))
+    }
+
+    /// Whether the whole of `text` matches.
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Pattern::Digits { min, max } => {
+                (*min..=*max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+            }
+            Pattern::Regex(r) => r.is_match(text),
+        }
     }
 }
 
@@ -278,6 +344,16 @@ mod tests {
                 &mut buf
             )
             .is_some());
+
+        for (pat, yes, no) in [
+            ("[0-9]{16}", "1606012002000000", "160601200200000x"),
+            ("\\d+", "12", ""),
+            ("[A-Z]{2}", "AB", "A1"),
+        ] {
+            let p = Pattern::compile(pat).unwrap();
+            assert!(p.is_match(yes), "{pat}");
+            assert!(!p.is_match(no), "{pat}");
+        }
 
         let mut bad = Field::new("x", FieldType::String);
         bad.constraints.pattern = Some("(".into());

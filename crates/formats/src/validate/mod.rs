@@ -471,7 +471,7 @@ impl<R: TableReader> Validator<R> {
         for (i, f) in self.fields.iter_mut().enumerate() {
             let slot = &mut self.values[i];
             let raw = match f.column.map(|c| cells.get(c)) {
-                Some(Some(c)) => c.as_str(),
+                Some(Some(c)) => c,
                 Some(None) if !self.short_padded => {
                     *slot = Value::Null;
                     self.collector.push(

@@ -1,0 +1,89 @@
+//! Throughput of `validate` against the `csv` crate merely reading the same file, in the same run.
+//!
+//! `cargo run --release -p satudata-formats --example bench_validate -- FILE SCHEMA [validate|read|both]`
+//! prints rows/s of each and the ratio; peak memory (VmHWM) of the process at the end.
+
+use std::time::Instant;
+
+use satudata_core::schema::TableSchema;
+use satudata_formats::read::{open_path, ReadOptions};
+use satudata_formats::validate::{validate_with, ValidateOptions};
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let file = args
+        .next()
+        .expect("usage: bench_validate FILE SCHEMA [validate|read|both]");
+    let schema_path = args.next().expect("schema");
+    let mode = args.next().unwrap_or_else(|| "both".into());
+    let schema: TableSchema =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("read schema"))
+            .expect("parse schema");
+    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+
+    let mut read_rate = None;
+    if mode != "validate" {
+        let t = Instant::now();
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(true)
+            .from_path(&file)
+            .expect("open");
+        let mut rec = csv::ByteRecord::new();
+        let mut n = 0u64;
+        while rdr.read_byte_record(&mut rec).expect("read") {
+            n += 1;
+        }
+        let s = t.elapsed().as_secs_f64();
+        let rate = n as f64 / s;
+        println!(
+            "csv crate read:   {n} rows in {s:.2}s = {rate:.0} rows/s ({:.0} MB/s)",
+            size / s
+        );
+        read_rate = Some(rate);
+    }
+    if mode != "read" {
+        let t = Instant::now();
+        let reader = open_path(file.as_ref(), &ReadOptions::default()).expect("open");
+        let mut typed = 0u64;
+        let report = validate_with(reader, &schema, &ValidateOptions::default(), |_, _| {
+            typed += 1
+        })
+        .expect("validate");
+        let s = t.elapsed().as_secs_f64();
+        let rate = report.stats.rows as f64 / s;
+        println!(
+            "satudata validate: {} rows in {s:.2}s = {rate:.0} rows/s ({:.0} MB/s); valid={} errors={} typed rows={typed}",
+            report.stats.rows,
+            size / s,
+            report.valid,
+            report.stats.errors
+        );
+        if !report.valid {
+            for e in report.errors.iter().take(5) {
+                println!(
+                    "  {} row {:?} field {:?} {:?}: {}",
+                    e.kind, e.row_number, e.field_name, e.cell, e.message
+                );
+            }
+        }
+        if let Some(r) = read_rate {
+            println!("ratio validate/read: {:.0}%", 100.0 * rate / r);
+        }
+    }
+    println!("peak RSS: {:.1} MB", peak_rss_mb());
+}
