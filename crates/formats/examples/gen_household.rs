@@ -59,7 +59,7 @@ fn indo_number(v: u64, decimals: u32, out: &mut String) {
     let int = (v / div).to_string();
     let first = int.len() % 3;
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (i + 3 - first) % 3 == 0 {
+        if i > 0 && (i + 3 - first).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -131,9 +131,9 @@ fn main() -> std::io::Result<()> {
         line.push(';');
         line.push_str(rng.pick(JOBS));
         line.push(';');
-        indo_number(50_000_00 + rng.below(1_500_000_000), 2, &mut line);
+        indo_number(5_000_000 + rng.below(1_500_000_000), 2, &mut line);
         line.push(';');
-        indo_number(30_000_00 + rng.below(900_000_000), 2, &mut line);
+        indo_number(3_000_000 + rng.below(900_000_000), 2, &mut line);
         line.push(';');
         indo_number(150 + rng.below(2_000), 1, &mut line);
         line.push(';');
