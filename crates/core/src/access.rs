@@ -10,6 +10,7 @@
 //! | delete dataset                 | no     | no                  | yes      | no      | yes   |
 //! | manage organisations, topics   | no     | no                  | yes      | no      | yes   |
 //! | read users                     | no     | no                  | yes      | no      | yes   |
+//! | read the change log (sync)     | no     | no                  | yes      | no      | yes   |
 //! | manage users                   | no     | no                  | no       | no      | yes   |
 //! | own account (tokens, profile)  | no     | yes                 | yes      | yes     | yes   |
 //!
@@ -79,6 +80,8 @@ pub enum Action {
     ManageCatalogue,
     /// List users.
     ReadUsers,
+    /// Read the change log (the sequence of every change; used by sync).
+    ReadChanges,
     /// Create users, change roles, reset passwords.
     ManageUsers,
     /// Use one's own account: profile, API tokens.
@@ -113,14 +116,18 @@ pub fn decide(who: &Principal, action: Action) -> Decision {
             organization,
         } => match access {
             Access::Terbuka | Access::Terbatas => true,
-            Access::Tertutup => any(&[Walidata, Admin, Pembina]) || who.is_produsen_of(organization),
+            Access::Tertutup => {
+                any(&[Walidata, Admin, Pembina]) || who.is_produsen_of(organization)
+            }
         },
         Action::ReadData {
             access,
             organization,
         } => match access {
             Access::Terbuka => true,
-            Access::Terbatas => any(&[Walidata, Pembina, Admin]) || who.is_produsen_of(organization),
+            Access::Terbatas => {
+                any(&[Walidata, Pembina, Admin]) || who.is_produsen_of(organization)
+            }
             Access::Tertutup => any(&[Walidata, Admin]) || who.is_produsen_of(organization),
         },
         Action::WriteDataset { organization } => {
@@ -128,7 +135,7 @@ pub fn decide(who: &Principal, action: Action) -> Decision {
         }
         Action::DeleteDataset { .. } => any(&[Walidata, Admin]),
         Action::ManageCatalogue => any(&[Walidata, Admin]),
-        Action::ReadUsers => any(&[Walidata, Admin]),
+        Action::ReadUsers | Action::ReadChanges => any(&[Walidata, Admin]),
         Action::ManageUsers => any(&[Admin]),
         Action::OwnAccount => matches!(who, Principal::User { .. }),
     };
@@ -159,9 +166,17 @@ mod tests {
         let own = crate::new_id();
         let other = crate::new_id();
         let p = user(Role::Produsen, own);
-        assert_eq!(decide(&p, Action::WriteDataset { organization: own }), Decision::Allow);
         assert_eq!(
-            decide(&p, Action::WriteDataset { organization: other }),
+            decide(&p, Action::WriteDataset { organization: own }),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &p,
+                Action::WriteDataset {
+                    organization: other
+                }
+            ),
             Decision::Forbidden
         );
     }
@@ -170,9 +185,22 @@ mod tests {
     fn public_reads_only_open_data() {
         let org = crate::new_id();
         let a = Principal::Anonymous;
-        assert!(decide(&a, Action::ReadData { access: Access::Terbuka, organization: org }).is_allowed());
+        assert!(decide(
+            &a,
+            Action::ReadData {
+                access: Access::Terbuka,
+                organization: org
+            }
+        )
+        .is_allowed());
         assert_eq!(
-            decide(&a, Action::ReadData { access: Access::Terbatas, organization: org }),
+            decide(
+                &a,
+                Action::ReadData {
+                    access: Access::Terbatas,
+                    organization: org
+                }
+            ),
             Decision::NeedsLogin
         );
         assert_eq!(decide(&a, Action::ManageUsers), Decision::NeedsLogin);
@@ -182,9 +210,22 @@ mod tests {
     fn pembina_cannot_read_closed_data_of_others() {
         let org = crate::new_id();
         let p = user(Role::Pembina, crate::new_id());
-        assert!(decide(&p, Action::ReadData { access: Access::Terbatas, organization: org }).is_allowed());
+        assert!(decide(
+            &p,
+            Action::ReadData {
+                access: Access::Terbatas,
+                organization: org
+            }
+        )
+        .is_allowed());
         assert_eq!(
-            decide(&p, Action::ReadData { access: Access::Tertutup, organization: org }),
+            decide(
+                &p,
+                Action::ReadData {
+                    access: Access::Tertutup,
+                    organization: org
+                }
+            ),
             Decision::Forbidden
         );
     }

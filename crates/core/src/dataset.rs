@@ -39,7 +39,9 @@ impl std::str::FromStr for Access {
             "terbuka" | "public" | "open" => Ok(Access::Terbuka),
             "terbatas" | "restricted" => Ok(Access::Terbatas),
             "tertutup" | "closed" | "private" => Ok(Access::Tertutup),
-            o => Err(format!("akses data tidak dikenal: '{o}' (pilih terbuka, terbatas atau tertutup)")),
+            o => Err(format!(
+                "akses data tidak dikenal: '{o}' (pilih terbuka, terbatas atau tertutup)"
+            )),
         }
     }
 }
@@ -241,7 +243,10 @@ impl DatasetMeta {
         if self.title.trim().is_empty() {
             problems.push(FieldProblem::new("title", "Judul wajib diisi."));
         } else if self.title.chars().count() > 300 {
-            problems.push(FieldProblem::new("title", "Judul terlalu panjang (maksimal 300 karakter)."));
+            problems.push(FieldProblem::new(
+                "title",
+                "Judul terlalu panjang (maksimal 300 karakter).",
+            ));
         }
         if !crate::ids::is_valid_slug(&self.slug) {
             problems.push(FieldProblem::new(
@@ -257,14 +262,21 @@ impl DatasetMeta {
                 ));
             }
         }
-        for (name, year) in [("temporal_start", self.temporal_start), ("temporal_end", self.temporal_end), ("prioritas_tahun", self.prioritas_tahun)] {
+        for (name, year) in [
+            ("temporal_start", self.temporal_start),
+            ("temporal_end", self.temporal_end),
+            ("prioritas_tahun", self.prioritas_tahun),
+        ] {
             if let Some(y) = year {
                 if !(1900..=2200).contains(&y) {
                     problems.push(FieldProblem::new(name, "Tahun harus antara 1900 dan 2200."));
                 }
             }
         }
-        for (name, email) in [("author_email", &self.author_email), ("maintainer_email", &self.maintainer_email)] {
+        for (name, email) in [
+            ("author_email", &self.author_email),
+            ("maintainer_email", &self.maintainer_email),
+        ] {
             if let Some(e) = email {
                 if !e.is_empty() && (!e.contains('@') || e.contains(char::is_whitespace)) {
                     problems.push(FieldProblem::new(name, "Alamat surel tidak sah."));

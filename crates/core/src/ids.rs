@@ -35,7 +35,8 @@ pub fn slugify(title: &str) -> String {
 /// Whether a string is a valid slug (what [`slugify`] produces; 2 to 100 characters).
 pub fn is_valid_slug(s: &str) -> bool {
     (2..=100).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }

@@ -141,7 +141,9 @@ impl RegionCode {
             }
             for (part, width) in parts.iter().zip(WIDTHS) {
                 if part.len() != width || !part.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(err("setiap bagian harus angka: PP.KK.CC.DDDD (2, 2, 2 dan 4 angka)"));
+                    return Err(err(
+                        "setiap bagian harus angka: PP.KK.CC.DDDD (2, 2, 2 dan 4 angka)",
+                    ));
                 }
                 for b in part.bytes() {
                     digits[len] = b;
@@ -283,7 +285,10 @@ fn title_case(s: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) => f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect(),
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }
         })
@@ -322,11 +327,15 @@ impl Regions {
                 if line.is_empty() {
                     continue;
                 }
-                let (code, rest) = line.split_once(',').expect("embedded region file: code column");
+                let (code, rest) = line
+                    .split_once(',')
+                    .expect("embedded region file: code column");
                 let name = if level == Level::Provinsi {
                     rest
                 } else {
-                    rest.split_once(',').expect("embedded region file: name column").1
+                    rest.split_once(',')
+                        .expect("embedded region file: name column")
+                        .1
                 };
                 let name = name.trim_matches('"').to_string();
                 let code = RegionCode::parse(code).expect("embedded region code is valid");
@@ -472,17 +481,28 @@ mod tests {
         let r = Regions::get().lookup("1606012001").unwrap();
         assert_eq!(r.name, "Sukarami");
         assert_eq!(r.kind, RegionKind::Desa);
-        assert_eq!(Regions::get().lookup("16.06.01.1009").unwrap().kind, RegionKind::Kelurahan);
+        assert_eq!(
+            Regions::get().lookup("16.06.01.1009").unwrap().kind,
+            RegionKind::Kelurahan
+        );
     }
 
     #[test]
     fn musi_banyuasin_has_15_kecamatan_and_242_desa() {
         let regs = Regions::get();
         let mb = RegionCode::parse("16.06").unwrap();
-        assert_eq!(regs.lookup("16.06").unwrap().display_name(), "Kabupaten Musi Banyuasin");
+        assert_eq!(
+            regs.lookup("16.06").unwrap().display_name(),
+            "Kabupaten Musi Banyuasin"
+        );
         assert_eq!(regs.children(&mb).len(), 15);
         assert_eq!(regs.descendants(&mb, Level::Desa).len(), 242);
-        assert_eq!(regs.parent(&RegionCode::parse("16.06.01").unwrap()).unwrap().code, mb);
+        assert_eq!(
+            regs.parent(&RegionCode::parse("16.06.01").unwrap())
+                .unwrap()
+                .code,
+            mb
+        );
     }
 
     #[test]
@@ -490,7 +510,10 @@ mod tests {
         for bad in ["", "1.6", "16.6", "123", "16.06.01.20011", "abc"] {
             assert!(RegionCode::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(RegionCode::parse("71").unwrap().kind(), RegionKind::Provinsi);
+        assert_eq!(
+            RegionCode::parse("71").unwrap().kind(),
+            RegionKind::Provinsi
+        );
         assert_eq!(RegionCode::parse("16.71").unwrap().kind(), RegionKind::Kota);
     }
 

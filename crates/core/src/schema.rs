@@ -13,7 +13,11 @@ use crate::region::Level;
 #[serde(rename_all = "camelCase")]
 pub struct TableSchema {
     pub fields: Vec<Field>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub primary_key: Vec<String>,
     #[serde(default = "default_missing_values")]
     pub missing_values: Vec<String>,
@@ -259,7 +263,10 @@ impl TableSchema {
                 problems.push(format!("Kolom ke-{} tidak punya nama.", i + 1));
             }
             if !seen.insert(f.name.as_str()) {
-                problems.push(format!("Nama kolom '{}' dipakai lebih dari sekali.", f.name));
+                problems.push(format!(
+                    "Nama kolom '{}' dipakai lebih dari sekali.",
+                    f.name
+                ));
             }
             if f.field_type == FieldType::Unsupported {
                 problems.push(format!(
@@ -269,7 +276,10 @@ impl TableSchema {
             }
             if let Some(m) = f.multiplier {
                 if !(m.is_finite() && m > 0.0) {
-                    problems.push(format!("Kolom '{}': multiplier harus bilangan positif.", f.name));
+                    problems.push(format!(
+                        "Kolom '{}': multiplier harus bilangan positif.",
+                        f.name
+                    ));
                 }
             }
         }

@@ -137,9 +137,9 @@ pub struct Session {
 /// Validate a username: 3–64 characters of lower-case letters, digits, `.`, `_`, `-`.
 pub fn validate_username(name: &str) -> Result<(), String> {
     let ok = (3..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
     if ok {
         Ok(())
     } else {

@@ -146,7 +146,10 @@ pub fn parse_canonical(field: &Field, raw: &str, missing: &[String]) -> Result<V
         FieldType::String | FieldType::Any | FieldType::Unsupported | FieldType::Time => {
             Ok(Value::Text(raw.to_string()))
         }
-        FieldType::Integer => t.parse::<i64>().map(Value::Int).map_err(|_| bad("bilangan bulat")),
+        FieldType::Integer => t
+            .parse::<i64>()
+            .map(Value::Int)
+            .map_err(|_| bad("bilangan bulat")),
         FieldType::Number => match t.parse::<f64>() {
             Ok(n) if n.is_finite() => Ok(Value::Num(n)),
             _ => Err(bad("angka")),
@@ -177,9 +180,7 @@ pub fn parse_canonical(field: &Field, raw: &str, missing: &[String]) -> Result<V
             let t2 = t.trim_end_matches('Z');
             NaiveDateTime::parse_from_str(t2, "%Y-%m-%dT%H:%M:%S%.f")
                 .or_else(|_| NaiveDateTime::parse_from_str(t2, "%Y-%m-%d %H:%M:%S%.f"))
-                .or_else(|_| {
-                    chrono::DateTime::parse_from_rfc3339(t).map(|d| d.naive_utc())
-                })
+                .or_else(|_| chrono::DateTime::parse_from_rfc3339(t).map(|d| d.naive_utc()))
                 .map(Value::DateTime)
                 .map_err(|_| bad("tanggal dan jam (misalnya 2024-12-31T08:30:00)"))
         }
@@ -209,9 +210,17 @@ mod tests {
     #[test]
     fn reads_canonical_cells() {
         let f = Field::new("n", FieldType::Integer);
-        assert_eq!(parse_canonical(&f, "42", &[String::new()]), Ok(Value::Int(42)));
+        assert_eq!(
+            parse_canonical(&f, "42", &[String::new()]),
+            Ok(Value::Int(42))
+        );
         assert_eq!(parse_canonical(&f, "", &[String::new()]), Ok(Value::Null));
-        assert_eq!(parse_canonical(&f, "4,2", &[String::new()]).unwrap_err().kind, "type-error");
+        assert_eq!(
+            parse_canonical(&f, "4,2", &[String::new()])
+                .unwrap_err()
+                .kind,
+            "type-error"
+        );
         let d = Field::new("d", FieldType::Date);
         assert_eq!(
             parse_canonical(&d, "2024-12-31", &[]),
@@ -227,6 +236,9 @@ mod tests {
             parse_canonical(&f, "1606012001", &[]),
             Ok(Value::Text("16.06.01.2001".into()))
         );
-        assert_eq!(parse_canonical(&f, "16.06", &[]).unwrap_err().kind, "constraint-error");
+        assert_eq!(
+            parse_canonical(&f, "16.06", &[]).unwrap_err().kind,
+            "constraint-error"
+        );
     }
 }

@@ -46,7 +46,7 @@ pub async fn list(
 ) -> ApiResult<JsonResponse<ChangeList>> {
     // The log names every record and actor of the instance, closed datasets and users included:
     // only those who may read users read it. (Core has no action of its own for it yet.)
-    auth.allow(Action::ReadUsers)?;
+    auth.allow(Action::ReadChanges)?;
     let since = q.since.unwrap_or(0).max(0);
     let items = state
         .store
