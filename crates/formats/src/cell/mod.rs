@@ -115,6 +115,19 @@ impl ColumnParser {
         self.number.style()
     }
 
+    /// The number-style evidence counted so far.
+    pub fn evidence(&self) -> NumberStyleDecider {
+        self.number.decider.clone()
+    }
+
+    /// Add the evidence another copy of this parser counted beyond `base` (parallel checking).
+    pub fn add_evidence(&mut self, other: &NumberStyleDecider, base: &NumberStyleDecider) {
+        let d = &mut self.number.decider;
+        d.indonesian += other.indonesian.saturating_sub(base.indonesian);
+        d.english += other.english.saturating_sub(base.english);
+        d.ambiguous += other.ambiguous.saturating_sub(base.ambiguous);
+    }
+
     /// Count a cell as evidence of the column's number style without reading it (for a look-ahead sample).
     pub fn observe(&mut self, raw: &str) {
         if matches!(self.field_type, FieldType::Number | FieldType::Integer)
@@ -194,6 +207,12 @@ impl ColumnParser {
                 }
             }
             FieldType::Number => {
+                if let Some(style) = self.number.style() {
+                    if let Some(v) = number::parse_styled_fast(t, style) {
+                        *out = Value::Num(v);
+                        return Ok(());
+                    }
+                }
                 let ev = classify_fast(t);
                 if ev == NumberEvidence::Plain {
                     if let Ok(v) = t.parse::<f64>() {

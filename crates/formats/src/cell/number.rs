@@ -307,6 +307,65 @@ fn fast_decimal(b: &[u8], style: NumberStyle) -> Option<f64> {
     (digits > 0 && mant < (1u64 << 53) && frac < POW10.len()).then(|| mant as f64 / POW10[frac])
 }
 
+/// Read a number in a known style in one pass, checking the grouping as it goes (`1.234.567,89`,
+/// `-12,5`, `359787`). `None` for anything else (a value in the other style, exponents, oddities): the
+/// caller then classifies the value to report it precisely.
+#[inline]
+pub fn parse_styled_fast(t: &str, style: NumberStyle) -> Option<f64> {
+    let b = t.as_bytes();
+    let (neg, b) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let (group, decimal) = (style.group(), style.decimal());
+    let mut mant: u64 = 0;
+    let mut digits = 0u32;
+    let mut frac = 0usize;
+    let mut in_frac = false;
+    // Digits since the last group separator, and whether one was seen.
+    let mut run = 0u32;
+    let mut grouped = false;
+    for &c in b {
+        if c.is_ascii_digit() {
+            if digits >= 19 {
+                return None;
+            }
+            mant = mant * 10 + (c - b'0') as u64;
+            digits += 1;
+            run += 1;
+            frac += in_frac as usize;
+        } else if c == group && !in_frac {
+            // First group 1-3 digits (not a lone leading zero), later groups exactly 3.
+            let ok = if grouped {
+                run == 3
+            } else {
+                (1..=3).contains(&run) && !(run == 1 && mant == 0)
+            };
+            if !ok {
+                return None;
+            }
+            grouped = true;
+            run = 0;
+        } else if c == decimal && !in_frac {
+            if grouped && run != 3 {
+                return None;
+            }
+            in_frac = true;
+            run = 0;
+        } else {
+            return None;
+        }
+    }
+    if (grouped && !in_frac && run != 3) || digits == 0 || (in_frac && frac == 0) {
+        return None;
+    }
+    if mant >= (1u64 << 53) || frac >= POW10.len() {
+        return None;
+    }
+    let v = mant as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
 /// Read a whole number. With no style decided, one group separator followed by three digits reads as
 /// grouping (`1.234` → 1234), since the decimal reading cannot be an integer anyway. A fraction of zeros
 /// (`1930902.0`, as spreadsheets and pandas export) is accepted. Never panics.
@@ -486,6 +545,31 @@ mod tests {
             parse_number("359787", NumberStyle::Indonesian),
             Ok(359787.0)
         );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_full_parser() {
+        for s in [
+            "1.234.567,89",
+            "-12,5",
+            "359787",
+            "0,125",
+            "1.234",
+            "12.5",
+            "1.23.4",
+            "0.001",
+            "12,",
+            ",5",
+            "1.2345",
+        ] {
+            for style in [NumberStyle::Indonesian, NumberStyle::English] {
+                if let Some(v) = parse_styled_fast(s, style) {
+                    assert_eq!(Ok(v), parse_number(s, style), "{s} {style:?}");
+                }
+            }
+        }
+        assert_eq!(parse_styled_fast("12.5", NumberStyle::Indonesian), None);
+        assert_eq!(parse_styled_fast("1.2345", NumberStyle::Indonesian), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod constraints;
 pub mod dedup;
 pub mod report;
+mod rows;
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +24,7 @@ use constraints::FieldConstraints;
 use dedup::{hash128, Dedup};
 use report::Collector;
 pub use report::{Report, Stats, ValidationError};
+use rows::{FieldWork, Parsed, Shape};
 
 /// How to validate.
 #[derive(Debug, Clone)]
@@ -63,17 +65,6 @@ pub enum SetupError {
     Schema(Vec<String>),
 }
 
-struct FieldState {
-    name: String,
-    field_type: FieldType,
-    parser: ColumnParser,
-    constraints: FieldConstraints,
-    check_values: bool,
-    /// The source column holding this field, if any.
-    column: Option<usize>,
-    unique: Option<Dedup>,
-}
-
 struct ForeignKeyCheck {
     fields: Vec<usize>,
     resource: String,
@@ -105,22 +96,30 @@ fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
             .is_some_and(|t| normalize_label(t) == normalize_label(label))
 }
 
+/// Rows checked per batch (and split across threads when more than one core is available).
+const BATCH: usize = 1024;
+
 /// A streaming validator.
 pub struct Validator<R: TableReader> {
     stream: TableStream<R>,
-    fields: Vec<FieldState>,
-    /// Cells at or past this column are extra.
-    extra_from: usize,
-    short_padded: bool,
+    fields: Vec<FieldWork>,
+    /// Unique checks, per field.
+    uniques: Vec<Option<Dedup>>,
+    shape: Shape,
     primary_key: Option<(Vec<usize>, Dedup)>,
     foreign_keys: Vec<ForeignKeyCheck>,
     unit: Option<UnitCheck>,
     collector: Collector,
-    rec: Record,
-    values: Vec<Value>,
+    /// The current batch: records, their cell work, how many, and the position of the current row.
+    recs: Vec<Record>,
+    parsed: Vec<Parsed>,
+    len: usize,
+    pos: usize,
+    workers: usize,
     row_valid: bool,
     buf: Vec<u8>,
     done: bool,
+    pending_source_error: Option<String>,
 }
 
 impl<R: TableReader> Validator<R> {
@@ -171,6 +170,7 @@ impl<R: TableReader> Validator<R> {
         );
 
         let mut fields = Vec::with_capacity(schema.fields.len());
+        let mut uniques = Vec::with_capacity(schema.fields.len());
         let checks = schema
             .fields
             .iter()
@@ -188,15 +188,15 @@ impl<R: TableReader> Validator<R> {
                     continue;
                 }
             };
-            fields.push(FieldState {
+            fields.push(FieldWork {
                 name: f.name.clone(),
                 field_type: f.field_type,
                 parser: ColumnParser::new(f, &schema.missing_values, &cell_opts),
                 check_values: constraints.checks_values(),
                 constraints,
                 column: columns[i],
-                unique: f.constraints.unique.then(|| Dedup::new(per_check)),
             });
+            uniques.push(f.constraints.unique.then(|| Dedup::new(per_check)));
         }
         if !problems.is_empty() {
             return Err(SetupError::Schema(problems));
@@ -237,20 +237,31 @@ impl<R: TableReader> Validator<R> {
         } else {
             schema.fields.len()
         };
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(2);
         let mut v = Validator {
             stream,
-            values: vec![Value::Null; fields.len()],
             fields,
-            extra_from,
-            short_padded,
+            uniques,
+            shape: Shape {
+                extra_from,
+                short_padded,
+            },
             primary_key,
             foreign_keys,
             unit,
             collector,
-            rec: Record::new(),
+            recs: vec![],
+            parsed: vec![],
+            len: 0,
+            pos: 0,
+            workers,
             row_valid: false,
             buf: Vec::with_capacity(256),
             done: false,
+            pending_source_error: None,
         };
         v.collector.report.stats.fields = schema.fields.len();
         v.collector.report.header = Some(header);
@@ -407,165 +418,96 @@ impl<R: TableReader> Validator<R> {
 
     /// The typed values of the last row read, if it was valid.
     pub fn row(&self) -> Option<(u64, &[Value])> {
-        self.row_valid
-            .then(|| (self.rec.row(), self.values.as_slice()))
+        if !self.row_valid || self.pos == 0 {
+            return None;
+        }
+        let i = self.pos - 1;
+        Some((self.recs[i].row(), self.parsed[i].values.as_slice()))
+    }
+
+    /// Fill the next batch of rows and do their cell work; `false` when there are no more rows.
+    fn fill_batch(&mut self) -> bool {
+        if self.recs.len() < BATCH {
+            self.recs.resize_with(BATCH, Record::new);
+            self.parsed.resize_with(BATCH, Parsed::default);
+        }
+        self.len = 0;
+        self.pos = 0;
+        while self.len < BATCH && !self.done {
+            match self.stream.next_row(&mut self.recs[self.len]) {
+                Ok(true) => self.len += 1,
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    // Rows read before the failure are still checked and reported first.
+                    self.done = true;
+                    self.pending_source_error = Some(e.to_string());
+                }
+            }
+        }
+        rows::check_batch(
+            &mut self.fields,
+            self.shape,
+            &self.recs[..self.len],
+            &mut self.parsed[..self.len],
+            self.workers,
+        );
+        self.len > 0
     }
 
     /// Read and check the next row; `false` at the end. A read error mid-stream ends the table with a
     /// `source-error`.
     pub fn next_row(&mut self) -> bool {
         self.row_valid = false;
-        if self.done {
-            return false;
-        }
-        match self.stream.next_row(&mut self.rec) {
-            Ok(true) => {}
-            Ok(false) => {
-                self.done = true;
-                return false;
-            }
-            Err(e) => {
-                self.done = true;
-                let msg = e.to_string();
+        if self.pos >= self.len && !self.fill_batch() {
+            if let Some(msg) = self.pending_source_error.take() {
                 self.collector.push(ValidationError::new(
                     ErrorKind::SourceError,
                     format!("berkas tidak dapat dibaca sampai akhir: {msg}"),
                     format!("the source could not be read to the end: {msg}"),
                     "Periksa apakah berkas utuh (tidak terpotong) dan formatnya benar.",
                 ));
-                return false;
             }
+            return false;
         }
-        self.check_row();
+        let i = self.pos;
+        self.pos += 1;
+        self.finish_row(i);
         true
     }
 
-    fn check_row(&mut self) {
-        let row = self.rec.row();
+    /// The sequential part of a row's checks: collect its cell errors, then unique, keys and unit.
+    fn finish_row(&mut self, i: usize) {
+        let row = self.recs[i].row();
         self.collector.report.stats.rows += 1;
         let errors_before = self.collector.report.stats.errors;
-        if self.rec.encoding_error() {
-            self.collector.push(
-                ValidationError::new(
-                    ErrorKind::EncodingError,
-                    "baris ini berisi karakter yang tidak sah dalam pengodean berkas".into(),
-                    "the row holds bytes that are not valid in the file's encoding".into(),
-                    "Simpan ulang berkas sebagai CSV UTF-8.",
-                )
-                .at_row(row),
-            );
+        let blank = self.recs[i].is_blank();
+        for e in self.parsed[i].errors.drain(..) {
+            self.collector.push(e);
         }
-        if self.rec.is_blank() {
-            self.collector.push(
-                ValidationError::new(
-                    ErrorKind::BlankRow,
-                    "baris kosong".into(),
-                    "the row is blank".into(),
-                    "Hapus baris kosong di tengah tabel.",
-                )
-                .at_row(row),
-            );
+        if blank {
             return;
         }
-        let cells = self.rec.cells();
-        for (i, f) in self.fields.iter_mut().enumerate() {
-            let slot = &mut self.values[i];
-            let raw = match f.column.map(|c| cells.get(c)) {
-                Some(Some(c)) => c,
-                Some(None) if !self.short_padded => {
-                    *slot = Value::Null;
-                    self.collector.push(
-                        ValidationError::new(
-                            ErrorKind::MissingCell,
-                            format!("baris ini tidak punya sel untuk kolom '{}'", f.name),
-                            format!("the row has no cell for column '{}'", f.name),
-                            "Lengkapi jumlah sel baris ini (periksa tanda pemisah yang hilang).",
-                        )
-                        .at_row(row)
-                        .in_field(i + 1, &f.name)
-                        .with_cell(""),
-                    );
-                    continue;
-                }
-                _ => "",
-            };
-            if let Err(issue) = f.parser.parse_into(raw, slot) {
-                self.collector.push(
-                    ValidationError::new(
-                        issue.kind,
-                        issue.message_id,
-                        issue.message_en,
-                        issue.hint,
-                    )
-                    .at_row(row)
-                    .in_field(i + 1, &f.name)
-                    .with_cell(raw),
-                );
-                continue;
-            }
-            if slot.is_null() {
-                if f.constraints.required {
-                    self.collector.push(
-                        ValidationError::new(
-                            ErrorKind::ConstraintError,
-                            format!("kolom '{}' wajib diisi", f.name),
-                            format!("column '{}' is required", f.name),
-                            "Isi sel ini; kolom ini wajib (required atau bagian kunci utama).",
-                        )
-                        .at_row(row)
-                        .in_field(i + 1, &f.name)
-                        .with_cell(raw),
-                    );
-                }
-                continue;
-            }
-            if f.check_values {
-                if let Some(v) = f.constraints.check(f.field_type, raw, slot, &mut self.buf) {
-                    self.collector.push(
-                        ValidationError::new(
-                            ErrorKind::ConstraintError,
-                            v.message,
-                            v.message_en,
-                            v.hint,
-                        )
-                        .at_row(row)
-                        .in_field(i + 1, &f.name)
-                        .with_cell(raw),
-                    );
-                    continue;
-                }
-            }
-            if let Some(d) = &mut f.unique {
-                self.buf.clear();
-                slot.write_canonical(&mut self.buf);
-                if let Some(first) = d.insert(hash128(&self.buf), row) {
-                    self.collector
-                        .push(unique_error(row, first, i, &f.name, raw));
-                }
-            }
-        }
-        if self.extra_from < cells.len() {
-            for (j, c) in cells.iter().enumerate().skip(self.extra_from) {
-                if self.short_padded && c.trim().is_empty() {
-                    continue;
-                }
-                self.collector.push(
-                    ValidationError::new(
-                        ErrorKind::ExtraCell,
-                        format!("sel ke-{} berlebih: tidak ada kolom untuknya", j + 1),
-                        format!("cell {} is extra: no column for it", j + 1),
-                        "Hapus sel berlebih atau periksa tanda pemisah di dalam isi sel (beri tanda kutip).",
-                    )
-                    .at_row(row)
-                    .with_cell(c)
-                    .in_field(j + 1, ""),
-                );
-            }
-        }
         let cells_clean = self.collector.report.stats.errors == errors_before;
-        self.check_keys(row);
+        for (fi, d) in self.uniques.iter_mut().enumerate() {
+            let Some(d) = d else { continue };
+            let v = &self.parsed[i].values[fi];
+            if v.is_null() {
+                continue;
+            }
+            self.buf.clear();
+            v.write_canonical(&mut self.buf);
+            if let Some(first) = d.insert(hash128(&self.buf), row) {
+                let raw = self.fields[fi]
+                    .column
+                    .and_then(|c| self.recs[i].cells().get(c))
+                    .unwrap_or("");
+                self.collector
+                    .push(unique_error(row, first, fi, &self.fields[fi].name, raw));
+            }
+        }
+        self.check_keys(i, row);
         if cells_clean {
-            self.check_unit(row);
+            self.check_unit(i, row);
         }
         self.row_valid = self.collector.report.stats.errors == errors_before;
         if self.row_valid {
@@ -573,18 +515,19 @@ impl<R: TableReader> Validator<R> {
         }
     }
 
-    fn check_keys(&mut self, row: u64) {
+    fn check_keys(&mut self, bi: usize, row: u64) {
+        let values = &self.parsed[bi].values;
         if let Some((idx, d)) = self
             .primary_key
             .as_mut()
-            .filter(|(idx, _)| idx.iter().all(|&i| !self.values[i].is_null()))
+            .filter(|(idx, _)| idx.iter().all(|&i| !values[i].is_null()))
         {
             self.buf.clear();
             for &i in idx.iter() {
-                self.values[i].write_canonical(&mut self.buf);
+                values[i].write_canonical(&mut self.buf);
             }
             if let Some(first) = d.insert(hash128(&self.buf), row) {
-                let key: Vec<String> = idx.iter().map(|&i| self.values[i].to_text()).collect();
+                let key: Vec<String> = idx.iter().map(|&i| values[i].to_text()).collect();
                 let key = key.join(", ");
                 self.collector.push(
                     ValidationError::new(
@@ -599,14 +542,10 @@ impl<R: TableReader> Validator<R> {
             }
         }
         for fk in &self.foreign_keys {
-            if fk.fields.iter().any(|&i| self.values[i].is_null()) {
+            if fk.fields.iter().any(|&i| values[i].is_null()) {
                 continue;
             }
-            let key: Vec<String> = fk
-                .fields
-                .iter()
-                .map(|&i| self.values[i].to_text())
-                .collect();
+            let key: Vec<String> = fk.fields.iter().map(|&i| values[i].to_text()).collect();
             let key = key.join("\u{1f}");
             if !fk.allowed.contains(&key) {
                 let shown = key.replace('\u{1f}', ", ");
@@ -629,15 +568,16 @@ impl<R: TableReader> Validator<R> {
         }
     }
 
-    fn check_unit(&mut self, row: u64) {
+    fn check_unit(&mut self, bi: usize, row: u64) {
         let Some(u) = &self.unit else {
             return;
         };
-        let Value::Text(text) = &self.values[u.satuan] else {
+        let values = &self.parsed[bi].values;
+        let Value::Text(text) = &values[u.satuan] else {
             return;
         };
         let ok = parse_unit(text).is_some_and(|found| same_unit(&found, &u.expected));
-        if !ok && !self.values[u.measure].is_null() {
+        if !ok && !values[u.measure].is_null() {
             let name = &self.fields[u.satuan].name;
             self.collector.push(
                 ValidationError::new(
@@ -656,11 +596,12 @@ impl<R: TableReader> Validator<R> {
     /// Finish: cross-run duplicate checks, notes, number styles; the report.
     pub fn finish(mut self) -> Report {
         while self.next_row() {}
-        for (i, f) in self.fields.iter_mut().enumerate() {
-            if let Some(d) = f.unique.take() {
+        for (i, d) in self.uniques.iter_mut().enumerate() {
+            if let Some(d) = d.take() {
                 for dup in d.finish() {
+                    let name = &self.fields[i].name;
                     self.collector
-                        .push(unique_error(dup.row, dup.first_row, i, &f.name, ""));
+                        .push(unique_error(dup.row, dup.first_row, i, name, ""));
                 }
             }
         }

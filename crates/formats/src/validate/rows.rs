@@ -1,0 +1,205 @@
+//! The per-row cell work of validation: reading each cell as its field's type and checking the field's
+//! constraints. It needs nothing from other rows (apart from each column's number style, which the
+//! parsers carry), so batches of rows can be checked on several threads.
+
+use satudata_core::schema::FieldType;
+use satudata_core::value::Value;
+
+use super::constraints::FieldConstraints;
+use super::report::ValidationError;
+use crate::cell::ColumnParser;
+use crate::kinds::ErrorKind;
+use crate::read::Record;
+
+/// What a worker needs to check one field.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldWork {
+    pub name: String,
+    pub field_type: FieldType,
+    pub parser: ColumnParser,
+    pub constraints: FieldConstraints,
+    pub check_values: bool,
+    /// The source column holding this field, if any.
+    pub column: Option<usize>,
+}
+
+/// The outcome of one row's cell work.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Parsed {
+    pub values: Vec<Value>,
+    /// Errors of the row's cells, in field order.
+    pub errors: Vec<ValidationError>,
+}
+
+/// Shape facts the workers need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape {
+    /// Cells at or past this column are extra.
+    pub extra_from: usize,
+    /// Rows shorter than the header mean empty trailing cells (spreadsheets, HTML, keyed JSON).
+    pub short_padded: bool,
+}
+
+/// Check one row's cells into `out` (values are reused). Blank rows get a `blank-row` error only.
+pub(crate) fn check_cells(
+    fields: &mut [FieldWork],
+    shape: Shape,
+    rec: &Record,
+    out: &mut Parsed,
+    canon: &mut Vec<u8>,
+) {
+    out.errors.clear();
+    if out.values.len() != fields.len() {
+        out.values.resize(fields.len(), Value::Null);
+    }
+    let row = rec.row();
+    if rec.encoding_error() {
+        out.errors.push(
+            ValidationError::new(
+                ErrorKind::EncodingError,
+                "baris ini berisi karakter yang tidak sah dalam pengodean berkas".into(),
+                "the row holds bytes that are not valid in the file's encoding".into(),
+                "Simpan ulang berkas sebagai CSV UTF-8.",
+            )
+            .at_row(row),
+        );
+    }
+    if rec.is_blank() {
+        out.errors.push(
+            ValidationError::new(
+                ErrorKind::BlankRow,
+                "baris kosong".into(),
+                "the row is blank".into(),
+                "Hapus baris kosong di tengah tabel.",
+            )
+            .at_row(row),
+        );
+        return;
+    }
+    let cells = rec.cells();
+    for (i, f) in fields.iter_mut().enumerate() {
+        let slot = &mut out.values[i];
+        let raw = match f.column.map(|c| cells.get(c)) {
+            Some(Some(c)) => c,
+            Some(None) if !shape.short_padded => {
+                *slot = Value::Null;
+                out.errors.push(
+                    ValidationError::new(
+                        ErrorKind::MissingCell,
+                        format!("baris ini tidak punya sel untuk kolom '{}'", f.name),
+                        format!("the row has no cell for column '{}'", f.name),
+                        "Lengkapi jumlah sel baris ini (periksa tanda pemisah yang hilang).",
+                    )
+                    .at_row(row)
+                    .in_field(i + 1, &f.name)
+                    .with_cell(""),
+                );
+                continue;
+            }
+            _ => "",
+        };
+        if let Err(issue) = f.parser.parse_into(raw, slot) {
+            out.errors.push(
+                ValidationError::new(issue.kind, issue.message_id, issue.message_en, issue.hint)
+                    .at_row(row)
+                    .in_field(i + 1, &f.name)
+                    .with_cell(raw),
+            );
+            continue;
+        }
+        if slot.is_null() {
+            if f.constraints.required {
+                out.errors.push(
+                    ValidationError::new(
+                        ErrorKind::ConstraintError,
+                        format!("kolom '{}' wajib diisi", f.name),
+                        format!("column '{}' is required", f.name),
+                        "Isi sel ini; kolom ini wajib (required atau bagian kunci utama).",
+                    )
+                    .at_row(row)
+                    .in_field(i + 1, &f.name)
+                    .with_cell(raw),
+                );
+            }
+            continue;
+        }
+        if f.check_values {
+            if let Some(v) = f.constraints.check(f.field_type, raw, slot, canon) {
+                out.errors.push(
+                    ValidationError::new(
+                        ErrorKind::ConstraintError,
+                        v.message,
+                        v.message_en,
+                        v.hint,
+                    )
+                    .at_row(row)
+                    .in_field(i + 1, &f.name)
+                    .with_cell(raw),
+                );
+            }
+        }
+    }
+    if shape.extra_from < cells.len() {
+        for (j, c) in cells.iter().enumerate().skip(shape.extra_from) {
+            if shape.short_padded && c.trim().is_empty() {
+                continue;
+            }
+            out.errors.push(
+                ValidationError::new(
+                    ErrorKind::ExtraCell,
+                    format!("sel ke-{} berlebih: tidak ada kolom untuknya", j + 1),
+                    format!("cell {} is extra: no column for it", j + 1),
+                    "Hapus sel berlebih atau periksa tanda pemisah di dalam isi sel (beri tanda kutip).",
+                )
+                .at_row(row)
+                .with_cell(c)
+                .in_field(j + 1, ""),
+            );
+        }
+    }
+}
+
+/// Check a batch of rows, split over `workers` threads (each with its own copy of the parsers, whose
+/// number-style evidence is merged back afterwards).
+pub(crate) fn check_batch(
+    fields: &mut [FieldWork],
+    shape: Shape,
+    recs: &[Record],
+    out: &mut [Parsed],
+    workers: usize,
+) {
+    let n = recs.len().min(out.len());
+    if workers <= 1 || n < 64 {
+        let mut canon = Vec::new();
+        for (r, o) in recs[..n].iter().zip(&mut out[..n]) {
+            check_cells(fields, shape, r, o, &mut canon);
+        }
+        return;
+    }
+    // The first half on a helper thread with cloned parsers, the second here; then merge the
+    // evidence the helper saw into the main parsers.
+    let mid = n / 2;
+    let mut helper: Vec<FieldWork> = fields.to_vec();
+    let base: Vec<_> = fields.iter().map(|f| f.parser.evidence()).collect();
+    let (recs_a, recs_b) = recs[..n].split_at(mid);
+    let (out_a, out_b) = out[..n].split_at_mut(mid);
+    std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let mut canon = Vec::new();
+            for (r, o) in recs_a.iter().zip(out_a.iter_mut()) {
+                check_cells(&mut helper, shape, r, o, &mut canon);
+            }
+        });
+        let mut canon = Vec::new();
+        for (r, o) in recs_b.iter().zip(out_b.iter_mut()) {
+            check_cells(fields, shape, r, o, &mut canon);
+        }
+        // A panic in the helper is a bug; surface it rather than report half-checked rows.
+        if let Err(e) = h.join() {
+            std::panic::resume_unwind(e);
+        }
+    });
+    for ((main, h), base) in fields.iter_mut().zip(&helper).zip(&base) {
+        main.parser.add_evidence(&h.parser.evidence(), base);
+    }
+}
