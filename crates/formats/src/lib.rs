@@ -9,8 +9,10 @@
 
 pub mod cell;
 pub mod header;
+pub mod infer;
 pub mod kinds;
 pub mod read;
+pub mod reshape;
 pub mod table;
 pub mod units;
 pub mod validate;
