@@ -7,8 +7,8 @@ use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
 use satudata_core::{new_id, Id};
 use satudata_store::rowtable::{
-    column_name, default_summary, normalize_row, resolve_query, row_table_name, OrdPlan,
-    ResolvedFilter, RowDigest, ORD_GAP,
+    column_name, default_summary, prepare_rows, resolve_query, row_table_name, OrdPlan,
+    ResolvedFilter, ORD_GAP,
 };
 use satudata_store::{NewVersion, RowSource, StoreError, StoreResult};
 use sqlx::postgres::{PgArguments, PgRow};
@@ -372,24 +372,28 @@ impl PostgresStore {
             RowWriter::new(table, "_ord", Some(number), &info.types)
         };
 
-        let mut digest = RowDigest::new();
-        let mut n: i64 = 0;
-        while let Some(batch) = source.next_batch().await.map_err(StoreError::Source)? {
-            for mut row in batch {
-                normalize_row(&mut row, &info.schema, &info.types, n as u64 + 1)
-                    .map_err(StoreError::Invalid)?;
-                let hash = digest.add(&row);
-                let key = if staged {
-                    n
-                } else {
-                    n.checked_mul(ORD_GAP)
-                        .ok_or_else(|| StoreError::Backend("too many rows".to_string()))?
-                };
-                writer.push(&mut tx, key, hash, row).await?;
-                n += 1;
+        // Reading, checking and hashing the next batch overlaps with PostgreSQL writing the previous one.
+        let (sink, mut batches) = tokio::sync::mpsc::channel(2);
+        let key = |pos: i64| {
+            if staged {
+                Some(pos)
+            } else {
+                pos.checked_mul(ORD_GAP)
             }
-        }
-        writer.flush(&mut tx).await?;
+        };
+        let produce = prepare_rows(source, &info.schema, key, sink);
+        let conn: &mut PgConnection = &mut tx;
+        let consume = async {
+            while let Some(batch) = batches.recv().await {
+                for (key, hash, row) in batch {
+                    writer.push(&mut *conn, key, hash, row).await?;
+                }
+            }
+            writer.flush(&mut *conn).await
+        };
+        let (produced, consumed) = tokio::join!(produce, consume);
+        let (n, checksum) = produced?;
+        consumed?;
 
         let (added, removed) = if staged {
             merge_staged(&mut tx, table, ncols, number, n, prev_count).await?
@@ -404,7 +408,6 @@ impl PostgresStore {
         } else {
             new.summary
         };
-        let checksum = digest.finish();
         sqlx::query(&format!(
             "INSERT INTO versions ({VERSION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)"
         ))
@@ -423,6 +426,15 @@ impl PostgresStore {
         .map_err(db_err)?;
         let seq = stamp(&mut tx, "versions", "version", id, "create", new.actor, at).await?;
         tx.commit().await.map_err(db_err)?;
+        if n + prev_count >= 10_000 {
+            // Fresh statistics and visibility map in the background: without them the planner guesses
+            // after a large import, and counts read the heap instead of the index alone.
+            let pool = self.pool.clone();
+            let sql = format!("VACUUM (ANALYZE) {table}");
+            tokio::spawn(async move {
+                let _ = sqlx::query(&sql).execute(&pool).await;
+            });
+        }
         Ok(Version {
             id,
             resource_id,

@@ -7,8 +7,8 @@ use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
 use satudata_core::{new_id, Id};
 use satudata_store::rowtable::{
-    column_name, default_summary, normalize_row, resolve_query, row_table_name, OrdPlan,
-    ResolvedFilter, RowDigest, ORD_GAP,
+    column_name, default_summary, prepare_rows, resolve_query, row_table_name, OrdPlan,
+    ResolvedFilter, ORD_GAP,
 };
 use satudata_store::{NewVersion, RowSource, StoreError, StoreResult};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -340,24 +340,29 @@ impl SqliteStore {
             RowWriter::new(table, "_ord", Some(vnum), ncols)
         };
 
-        let mut digest = RowDigest::new();
-        let mut n: i64 = 0;
-        while let Some(batch) = source.next_batch().await.map_err(StoreError::Source)? {
-            for mut row in batch {
-                normalize_row(&mut row, &info.schema, &info.types, n as u64 + 1)
-                    .map_err(StoreError::Invalid)?;
-                let hash = digest.add(&row);
-                let key = if staged {
-                    n
-                } else {
-                    n.checked_mul(ORD_GAP)
-                        .ok_or_else(|| StoreError::Backend("too many rows".to_string()))?
-                };
-                writer.push(tx.conn(), key, hash, row).await?;
-                n += 1;
+        // Reading, checking and hashing the next batch overlaps with SQLite writing the previous one
+        // (SQLite runs on its own worker thread).
+        let (sink, mut batches) = tokio::sync::mpsc::channel(2);
+        let key = |pos: i64| {
+            if staged {
+                Some(pos)
+            } else {
+                pos.checked_mul(ORD_GAP)
             }
-        }
-        writer.flush(tx.conn()).await?;
+        };
+        let produce = prepare_rows(source, &info.schema, key, sink);
+        let conn = tx.conn();
+        let consume = async {
+            while let Some(batch) = batches.recv().await {
+                for (key, hash, row) in batch {
+                    writer.push(&mut *conn, key, hash, row).await?;
+                }
+            }
+            writer.flush(&mut *conn).await
+        };
+        let (produced, consumed) = tokio::join!(produce, consume);
+        let (n, checksum) = produced?;
+        consumed?;
 
         let (added, removed) = if staged {
             self.merge_staged(&mut tx, table, ncols, vnum, n, prev_count)
@@ -383,7 +388,7 @@ impl SqliteStore {
             row_count: n,
             rows_added: added,
             rows_removed: removed,
-            checksum: digest.finish(),
+            checksum,
             summary,
             seq,
         };

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use satudata_store::Store;
 
+pub mod bench;
 pub mod cases;
 
 /// A store under test and whatever must be kept alive until the case ends.

@@ -151,6 +151,42 @@ impl RowDigest {
     }
 }
 
+/// One uploaded row ready to be written: its key (`_ord`, or its position when staged), its content
+/// hash and its normalised values.
+pub type PreparedRow = (i64, [u8; 16], Row);
+
+/// Read every batch of `source`, normalise and hash each row, give it its key (`key(position)`),
+/// and send the prepared batches to `sink`. Returns the number of rows and the checksum.
+///
+/// Backends run this concurrently with the loop that writes the batches, so reading, checking and
+/// hashing the next batch overlaps with the database writing the previous one. When the writer
+/// stops (it dropped the receiver because the database failed), this stops quietly and the
+/// writer's error is the one reported.
+pub async fn prepare_rows(
+    source: &mut dyn crate::RowSource,
+    schema: &TableSchema,
+    key: impl Fn(i64) -> Option<i64>,
+    sink: tokio::sync::mpsc::Sender<Vec<PreparedRow>>,
+) -> Result<(i64, String), StoreError> {
+    let types: Vec<StorageType> = schema.fields.iter().map(|f| f.storage_type()).collect();
+    let mut digest = RowDigest::new();
+    let mut n: i64 = 0;
+    while let Some(batch) = source.next_batch().await.map_err(StoreError::Source)? {
+        let mut out = Vec::with_capacity(batch.len());
+        for mut row in batch {
+            normalize_row(&mut row, schema, &types, n as u64 + 1).map_err(StoreError::Invalid)?;
+            let hash = digest.add(&row);
+            let k = key(n).ok_or_else(|| StoreError::Backend("too many rows".to_string()))?;
+            out.push((k, hash, row));
+            n += 1;
+        }
+        if sink.send(out).await.is_err() {
+            break;
+        }
+    }
+    Ok((n, digest.finish()))
+}
+
 /// The summary of a version when the uploader gave none.
 pub fn default_summary(added: i64, removed: i64) -> String {
     format!("+{added} baris, \u{2212}{removed} baris")

@@ -1,0 +1,234 @@
+//! A throughput measurement both backends run the same way (ignored by default; run in release):
+//! `create_version` of many 20-column rows, then filtered queries for one desa.
+//!
+//! ```text
+//! cargo test --release -p satudata-store-sqlite --test throughput -- --ignored --nocapture
+//! ```
+//! `SATUDATA_BENCH_ROWS` sets the number of rows (default 1,000,000).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use satudata_core::dataset::{DatasetMeta, NewResource, ResourceKind};
+use satudata_core::organization::{OrgKind, OrganizationMeta};
+use satudata_core::region::Level;
+use satudata_core::row::{Filter, FilterOp, Row, RowQuery};
+use satudata_core::schema::{Field, FieldType, TableSchema};
+use satudata_core::value::Value;
+use satudata_store::{NewVersion, RowSource, Store};
+
+/// Number of distinct desa codes in the generated data.
+const DESA: i64 = 255;
+
+/// The 20-field schema: desa code, year, two text breakdowns, 8 integers, 6 numbers, 2 texts.
+pub fn schema() -> TableSchema {
+    let mut desa = Field::new("kode_desa", FieldType::String);
+    desa.region_level = Some(Level::Desa);
+    let mut tahun = Field::new("tahun", FieldType::Year);
+    tahun.period = true;
+    let mut fields = vec![
+        desa,
+        tahun,
+        Field::new("jenis_kelamin", FieldType::String),
+        Field::new("kelompok_umur", FieldType::String),
+    ];
+    fields.extend((0..8).map(|i| Field::new(format!("jumlah_{i}"), FieldType::Integer)));
+    fields.extend((0..6).map(|i| Field::new(format!("rasio_{i}"), FieldType::Number)));
+    fields.extend((0..2).map(|i| Field::new(format!("keterangan_{i}"), FieldType::String)));
+    TableSchema::new(fields)
+}
+
+fn desa_code(d: i64) -> String {
+    format!("16.06.{:02}.{}", 1 + d % 15, 2001 + d / 15)
+}
+
+/// Row `i` of the generated table.
+pub fn row(i: i64) -> Row {
+    let d = i % DESA;
+    let mut r = Vec::with_capacity(20);
+    r.push(Value::Text(desa_code(d)));
+    r.push(Value::Int(2000 + (i / DESA) % 25));
+    r.push(Value::Text(if i % 2 == 0 { "L" } else { "P" }.to_string()));
+    r.push(Value::Text(format!(
+        "{}-{}",
+        (i % 16) * 5,
+        (i % 16) * 5 + 4
+    )));
+    for k in 0..8 {
+        r.push(Value::Int((i * (k + 7)) % 100_003));
+    }
+    for k in 0..6 {
+        r.push(Value::Num(((i * (k + 3)) % 10_007) as f64 / 7.0));
+    }
+    r.push(Value::Text(format!("keterangan baris {i}")));
+    r.push(if i % 3 == 0 {
+        Value::Null
+    } else {
+        Value::Text("sumber: survei".to_string())
+    });
+    r
+}
+
+/// Generates `total` rows in batches of 10,000, as an import reader would.
+pub struct Generator {
+    next: i64,
+    total: i64,
+}
+
+impl Generator {
+    pub fn new(total: i64) -> Generator {
+        Generator { next: 0, total }
+    }
+}
+
+#[async_trait]
+impl RowSource for Generator {
+    async fn next_batch(&mut self) -> Result<Option<Vec<Row>>, String> {
+        if self.next >= self.total {
+            return Ok(None);
+        }
+        let end = (self.next + 10_000).min(self.total);
+        let batch = (self.next..end).map(row).collect();
+        self.next = end;
+        Ok(Some(batch))
+    }
+}
+
+/// Run the measurement and print the figures.
+pub async fn run(store: Arc<dyn Store>) {
+    let rows: i64 = std::env::var("SATUDATA_BENCH_ROWS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let org = store
+        .create_organization(
+            OrganizationMeta {
+                slug: "bench".into(),
+                name: "Bench".into(),
+                acronym: None,
+                kind: OrgKind::Opd,
+                description: String::new(),
+                region_code: None,
+                parent_id: None,
+                email: None,
+                phone: None,
+                address: None,
+                website: None,
+            },
+            None,
+        )
+        .await
+        .expect("org");
+    let ds = store
+        .create_dataset(DatasetMeta::new("Bench", "bench", org.id), None)
+        .await
+        .expect("dataset");
+    let res = store
+        .create_resource(
+            ds.id,
+            NewResource {
+                name: "bench".into(),
+                title: "Bench".into(),
+                description: String::new(),
+                kind: ResourceKind::Table { schema: schema() },
+            },
+            None,
+        )
+        .await
+        .expect("resource");
+
+    let t = Instant::now();
+    let v1 = store
+        .create_version(res.id, NewVersion::default(), &mut Generator::new(rows))
+        .await
+        .expect("v1");
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "[{}] create_version v1: {} rows x 20 columns in {:.2} s = {:.0} rows/s",
+        store.backend(),
+        v1.row_count,
+        secs,
+        rows as f64 / secs
+    );
+
+    for round in [
+        "right after the import",
+        "3 s later (background maintenance done)",
+    ] {
+        if round.starts_with('3') {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        }
+        let mut times = vec![];
+        for k in 0..20 {
+            let q = RowQuery {
+                filters: vec![Filter {
+                    field: "kode_desa".into(),
+                    op: FilterOp::Eq,
+                    values: vec![Value::Text(desa_code(k * 11 % DESA))],
+                }],
+                limit: 100,
+                with_total: true,
+                ..RowQuery::default()
+            };
+            let t = Instant::now();
+            let page = store.query_rows(res.id, &q).await.expect("query");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(page.rows.len(), 100.min(page.total.unwrap_or(0) as usize));
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "[{}] query one desa (100 rows + total) on {} rows, {round}: median {:.2} ms, max {:.2} ms",
+            store.backend(),
+            rows,
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    }
+
+    // A second version: 2 % of rows changed, 1 % removed, 1 % added.
+    struct Changed {
+        inner: Generator,
+    }
+    #[async_trait]
+    impl RowSource for Changed {
+        async fn next_batch(&mut self) -> Result<Option<Vec<Row>>, String> {
+            Ok(self.inner.next_batch().await?.map(|batch| {
+                batch
+                    .into_iter()
+                    .filter_map(|mut r| {
+                        let Value::Int(j) = r[4] else { return Some(r) };
+                        let i = j; // jumlah_0 = i * 7 % 100003: a cheap pseudo-random key
+                        if i % 100 == 0 {
+                            None
+                        } else {
+                            if i % 50 == 1 {
+                                r[5] = Value::Int(-1);
+                            }
+                            Some(r)
+                        }
+                    })
+                    .collect()
+            }))
+        }
+    }
+    let t = Instant::now();
+    let v2 = store
+        .create_version(
+            res.id,
+            NewVersion::default(),
+            &mut Changed {
+                inner: Generator::new(rows + rows / 100),
+            },
+        )
+        .await
+        .expect("v2");
+    println!(
+        "[{}] create_version v2: {} rows (+{} −{}) in {:.2} s",
+        store.backend(),
+        v2.row_count,
+        v2.rows_added,
+        v2.rows_removed,
+        t.elapsed().as_secs_f64()
+    );
+}
