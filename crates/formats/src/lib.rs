@@ -11,6 +11,8 @@ pub mod cell;
 pub mod header;
 pub mod infer;
 pub mod kinds;
+pub mod plausibility;
+pub mod profile;
 pub mod read;
 pub mod reshape;
 pub mod table;
