@@ -87,9 +87,12 @@ pub fn infer<R: TableReader>(reader: R, opts: &InferOptions) -> Result<Inferred,
 
 /// Infer a schema from labels and sample rows (cells as text).
 pub fn infer_from_rows(labels: &[String], rows: &[Vec<String>], opts: &InferOptions) -> Inferred {
-    let width = labels
-        .len()
-        .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+    // One field per labelled column; cells past the header are extra cells for validation to report.
+    let width = if labels.is_empty() {
+        rows.iter().map(Vec::len).max().unwrap_or(0)
+    } else {
+        labels.len()
+    };
     let missing = MissingValues::new(&[String::new()], true);
     let mut findings = vec![];
     let mut fields: Vec<Field> = Vec::with_capacity(width);
