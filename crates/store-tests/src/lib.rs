@@ -24,8 +24,9 @@ pub mod cases;
 pub struct Fixture {
     /// The store.
     pub store: Arc<dyn Store>,
-    // Dropped after `store` (fields drop in declaration order).
-    guard: Option<Box<dyn Any + Send>>,
+    // Declared after `store`, so dropped after it (fields drop in declaration order): the store
+    // closes before its directory or database goes away.
+    _guard: Option<Box<dyn Any + Send>>,
 }
 
 impl Fixture {
@@ -33,21 +34,17 @@ impl Fixture {
     pub fn with_guard(store: Arc<dyn Store>, guard: impl Any + Send) -> Fixture {
         Fixture {
             store,
-            guard: Some(Box::new(guard)),
+            _guard: Some(Box::new(guard)),
         }
     }
 }
 
 impl From<Arc<dyn Store>> for Fixture {
     fn from(store: Arc<dyn Store>) -> Fixture {
-        Fixture { store, guard: None }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        // Explicit so the order (store first, then guard) is documented where it matters.
-        let _ = self.guard.take();
+        Fixture {
+            store,
+            _guard: None,
+        }
     }
 }
 
