@@ -13,6 +13,14 @@
 //! | read the change log (sync)     | no     | no                  | yes      | no      | yes   |
 //! | manage users                   | no     | no                  | no       | no      | yes   |
 //! | own account (tokens, profile)  | no     | yes                 | yes      | yes     | yes   |
+//! | submit, resubmit, withdraw own | no     | own organisation    | yes      | no      | yes   |
+//! | read unpublished versions      | no     | own organisation    | yes      | yes     | yes   |
+//! | review queue, return, approve  | no     | no                  | yes      | no      | yes   |
+//! | publish, withdraw published    | no     | no                  | yes      | no      | yes   |
+//! | review statistical metadata    | no     | no                  | no       | yes     | yes   |
+//! | manage the Daftar Data         | no     | no                  | yes      | no      | yes   |
+//! | read the audit log             | no     | no                  | no       | no      | yes   |
+//! | read Daftar Data, kemutakhiran | yes    | yes                 | yes      | yes     | yes   |
 //!
 //! Walidata, pembina and admin roles act instance-wide whichever organisation holds them; the
 //! produsen role acts only for its own organisation. A user may hold several roles.
@@ -84,8 +92,23 @@ pub enum Action {
     ReadChanges,
     /// Create users, change roles, reset passwords.
     ManageUsers,
-    /// Use one's own account: profile, API tokens.
+    /// Use one's own account: profile, API tokens, notifications.
     OwnAccount,
+    /// Submit a version for pemeriksaan, resubmit it after a return, or withdraw it before
+    /// publication, for an organisation.
+    SubmitVersion { organization: Id },
+    /// Read versions that are not published (drafts, submissions) of an organisation's dataset.
+    ReadUnpublished { organization: Id },
+    /// See the review queue; return or approve submissions.
+    ReviewSubmission,
+    /// Publish a version, or withdraw a published one.
+    PublishVersion,
+    /// Review the statistical metadata of datasets (the pembina).
+    ReviewMetadata,
+    /// Create, change, import and copy forward the Daftar Data; run reminders.
+    ManagePlan,
+    /// Read and export the audit log.
+    ReadAudit,
 }
 
 /// The answer to "may this principal do that?".
@@ -138,6 +161,17 @@ pub fn decide(who: &Principal, action: Action) -> Decision {
         Action::ReadUsers | Action::ReadChanges => any(&[Walidata, Admin]),
         Action::ManageUsers => any(&[Admin]),
         Action::OwnAccount => matches!(who, Principal::User { .. }),
+        Action::SubmitVersion { organization } => {
+            any(&[Walidata, Admin]) || who.is_produsen_of(organization)
+        }
+        Action::ReadUnpublished { organization } => {
+            any(&[Walidata, Pembina, Admin]) || who.is_produsen_of(organization)
+        }
+        Action::ReviewSubmission | Action::PublishVersion | Action::ManagePlan => {
+            any(&[Walidata, Admin])
+        }
+        Action::ReviewMetadata => any(&[Pembina, Admin]),
+        Action::ReadAudit => any(&[Admin]),
     };
     match (allowed, who) {
         (true, _) => Decision::Allow,
@@ -228,6 +262,45 @@ mod tests {
             ),
             Decision::Forbidden
         );
+    }
+
+    #[test]
+    fn governance_actions_follow_the_table() {
+        let own = crate::new_id();
+        let p = user(Role::Produsen, own);
+        let other = crate::new_id();
+        assert!(decide(&p, Action::SubmitVersion { organization: own }).is_allowed());
+        assert!(!decide(
+            &p,
+            Action::SubmitVersion {
+                organization: other
+            }
+        )
+        .is_allowed());
+        assert!(!decide(&p, Action::ReviewSubmission).is_allowed());
+        assert!(!decide(&p, Action::PublishVersion).is_allowed());
+        let w = user(Role::Walidata, other);
+        for a in [
+            Action::ReviewSubmission,
+            Action::PublishVersion,
+            Action::ManagePlan,
+        ] {
+            assert!(decide(&w, a).is_allowed());
+        }
+        assert!(!decide(&w, Action::ReviewMetadata).is_allowed());
+        assert!(!decide(&w, Action::ReadAudit).is_allowed());
+        let b = user(Role::Pembina, other);
+        assert!(decide(&b, Action::ReviewMetadata).is_allowed());
+        assert!(decide(&b, Action::ReadUnpublished { organization: own }).is_allowed());
+        assert!(!decide(&b, Action::PublishVersion).is_allowed());
+        assert_eq!(
+            decide(
+                &Principal::Anonymous,
+                Action::ReadUnpublished { organization: own }
+            ),
+            Decision::NeedsLogin
+        );
+        assert!(decide(&user(Role::Admin, other), Action::ReadAudit).is_allowed());
     }
 
     #[test]

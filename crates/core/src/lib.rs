@@ -5,10 +5,16 @@
 //! ([`region`]) and what a typed value is ([`value`]) live here and only here.
 
 pub mod access;
+pub mod audit;
+pub mod checks;
 pub mod dataset;
 pub mod ids;
+pub mod notification;
 pub mod organization;
+pub mod plan;
+pub mod quality;
 pub mod region;
+pub mod review;
 pub mod row;
 pub mod schema;
 pub mod user;
