@@ -17,6 +17,7 @@ use crate::{
 };
 
 /// A bind value of a dynamically built statement.
+#[derive(Clone)]
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
@@ -588,10 +589,8 @@ impl SqliteStore {
         row.as_ref().map(dataset_from_row).transpose()
     }
 
-    pub(crate) async fn list_datasets_impl(
-        &self,
-        query: &DatasetQuery,
-    ) -> StoreResult<Page<Dataset>> {
+    /// The WHERE clause (over `datasets d`) of a dataset query, with its parameters.
+    pub(crate) fn dataset_where(&self, query: &DatasetQuery) -> (String, Vec<Arg>) {
         let mut wh = vec!["d.deleted_at IS NULL".to_string()];
         let mut args = vec![];
         if let Some(org) = query.organization_id {
@@ -630,14 +629,29 @@ impl SqliteStore {
             args.push(Arg::Text(like_pattern(q)));
             args.push(Arg::Text(like_pattern(q)));
         }
-        let order = if let Some(s) = query.since_seq {
+        if let Some(s) = query.since_seq {
             wh.push("d.seq > ?".into());
             args.push(Arg::Int(s));
-            "d.seq"
+        }
+        if let Some(c) = &query.condition {
+            wh.push(crate::search::condition_sql(c, &mut args));
+        }
+        (wh.join(" AND "), args)
+    }
+
+    pub(crate) async fn list_datasets_impl(
+        &self,
+        query: &DatasetQuery,
+    ) -> StoreResult<Page<Dataset>> {
+        let (wh, mut args) = self.dataset_where(query);
+        let order = if !query.sort.is_empty() {
+            crate::search::order_sql(&query.sort)
+        } else if query.since_seq.is_some() {
+            "d.seq".to_string()
         } else {
-            "lower(d.title), d.id"
+            "lower(d.title), d.id".to_string()
         };
-        let wh = wh.join(" AND ");
+
         let total: i64 = bind_args(
             sqlx::query(&format!("SELECT COUNT(*) FROM datasets d WHERE {wh}")),
             &args,

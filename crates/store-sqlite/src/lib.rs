@@ -36,6 +36,7 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 mod catalog;
 mod rows;
+mod search;
 mod users;
 
 /// How long a connection waits for a lock held by another process before giving up.
@@ -456,6 +457,15 @@ impl Store for SqliteStore {
 
     async fn list_datasets(&self, query: &DatasetQuery) -> StoreResult<Page<Dataset>> {
         self.list_datasets_impl(query).await
+    }
+
+    async fn dataset_facets(
+        &self,
+        query: &DatasetQuery,
+        facets: &[satudata_store::DatasetFacet],
+        limit: u32,
+    ) -> StoreResult<Vec<Vec<satudata_store::FacetCount>>> {
+        self.dataset_facets_impl(query, facets, limit).await
     }
 
     async fn create_resource(
