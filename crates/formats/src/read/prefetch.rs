@@ -33,35 +33,27 @@ impl Prefetch {
     /// Start reading `reader` on a new thread.
     pub fn new<R: TableReader + Send + 'static>(mut reader: R) -> Self {
         let info = reader.info().clone();
+        Self::spawn(info, move |pump| pump(&mut reader))
+    }
+
+    /// Start a thread that builds a reader (which may borrow things the thread owns) and hands it to
+    /// `pump`, which sends its records in batches.
+    pub(crate) fn spawn(
+        info: SourceInfo,
+        body: impl FnOnce(&mut dyn FnMut(&mut dyn TableReader)) + Send + 'static,
+    ) -> Self {
         let (tx, rx) = sync_channel::<Msg>(IN_FLIGHT);
         let (back, back_rx) = sync_channel::<Vec<Record>>(IN_FLIGHT + 2);
         let handle = std::thread::Builder::new()
             .name("satudata-read".into())
-            .spawn(move || loop {
-                let mut batch = back_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| vec![Record::new(); BATCH]);
-                let mut n = 0;
-                while n < BATCH {
-                    match reader.read_record(&mut batch[n]) {
-                        Ok(true) => n += 1,
-                        Ok(false) => break,
-                        Err(e) => {
-                            if n > 0 {
-                                let _ = tx.send(Msg::Batch(batch, n));
-                            }
-                            let _ = tx.send(Msg::Err(e));
-                            return;
-                        }
-                    }
-                }
-                let last = n < BATCH;
-                if n > 0 && tx.send(Msg::Batch(batch, n)).is_err() {
-                    return;
-                }
-                if last {
+            .spawn(move || {
+                let mut ended = false;
+                body(&mut |reader: &mut dyn TableReader| {
+                    pump(reader, &tx, &back_rx);
+                    ended = true;
+                });
+                if !ended {
                     let _ = tx.send(Msg::End);
-                    return;
                 }
             })
             .ok();
@@ -75,6 +67,52 @@ impl Prefetch {
             ended: false,
             handle,
         }
+    }
+}
+
+/// Send `reader`'s records in batches until the end, an error, or the receiver going away.
+fn pump(reader: &mut dyn TableReader, tx: &SyncSender<Msg>, back_rx: &Receiver<Vec<Record>>) {
+    loop {
+        let mut batch = back_rx
+            .try_recv()
+            .unwrap_or_else(|_| vec![Record::new(); BATCH]);
+        let mut n = 0;
+        while n < BATCH {
+            match reader.read_record(&mut batch[n]) {
+                Ok(true) => n += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    if n > 0 {
+                        let _ = tx.send(Msg::Batch(batch, n));
+                    }
+                    let _ = tx.send(Msg::Err(e));
+                    return;
+                }
+            }
+        }
+        let last = n < BATCH;
+        if n > 0 && tx.send(Msg::Batch(batch, n)).is_err() {
+            return;
+        }
+        if last {
+            let _ = tx.send(Msg::End);
+            return;
+        }
+    }
+}
+
+/// Send an error from a thread body that could not build its reader.
+pub(crate) struct FailedReader(pub Option<ReadError>, pub SourceInfo);
+
+impl TableReader for FailedReader {
+    fn read_record(&mut self, _rec: &mut Record) -> Result<bool, ReadError> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(false),
+        }
+    }
+    fn info(&self) -> &SourceInfo {
+        &self.1
     }
 }
 
