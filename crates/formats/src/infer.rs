@@ -26,6 +26,8 @@ pub struct InferOptions {
     pub sample_rows: usize,
     /// Share of sampled values a type must fit (the rest are reported by validation).
     pub confidence: f64,
+    /// The instance's home region: region names are matched to codes inside it first.
+    pub home_region: Option<RegionCode>,
 }
 
 impl Default for InferOptions {
@@ -33,6 +35,7 @@ impl Default for InferOptions {
         InferOptions {
             sample_rows: 10_000,
             confidence: 0.95,
+            home_region: None,
         }
     }
 }
@@ -65,6 +68,22 @@ pub struct Inferred {
     pub source: SourceInfo,
     /// Sample rows read.
     pub sample_rows: usize,
+    /// Columns of region names (no code column of that level), with suggested codes to confirm.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub region_names: Vec<RegionNameColumn>,
+}
+
+/// A column of region names and the codes suggested for them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionNameColumn {
+    /// The field's name in the inferred schema.
+    pub field: String,
+    pub level: Level,
+    /// Distinct names looked at.
+    pub names: usize,
+    /// Suggestions (only names that matched).
+    pub matches: Vec<crate::region_names::RegionMatch>,
 }
 
 /// Infer a schema from the first rows of `reader`.
@@ -148,6 +167,7 @@ pub fn infer_from_rows(labels: &[String], rows: &[Vec<String>], opts: &InferOpti
         fields.push(f);
     }
     unit_from_satuan_column(&mut fields, labels, rows, &missing, &mut findings);
+    let region_names = region_name_columns(&fields, rows, opts, &mut findings);
     let wide_years = detect_wide_years(labels, &fields);
     if let Some(w) = &wide_years {
         findings.push(format!(
@@ -168,7 +188,73 @@ pub fn infer_from_rows(labels: &[String], rows: &[Vec<String>], opts: &InferOpti
         notes: vec![],
         source: SourceInfo::default(),
         sample_rows: rows.len(),
+        region_names,
     }
+}
+
+/// Columns named like a region level ("Kecamatan", "nama_desa") holding names, when no code column of
+/// that level exists: suggest codes for confirmation.
+fn region_name_columns(
+    fields: &[Field],
+    rows: &[Vec<String>],
+    opts: &InferOptions,
+    findings: &mut Vec<String>,
+) -> Vec<RegionNameColumn> {
+    let mut out = vec![];
+    for (i, f) in fields.iter().enumerate() {
+        if f.field_type != FieldType::String || f.region_level.is_some() {
+            continue;
+        }
+        let label = f.title.as_deref().unwrap_or(&f.name);
+        if label_hint(label, &["kode", "kd", "code", "id"]) {
+            continue;
+        }
+        let level = if label_hint(label, &["desa", "kelurahan", "desa_kelurahan"]) {
+            Level::Desa
+        } else if label_hint(label, &["kecamatan", "kec"]) {
+            Level::Kecamatan
+        } else if label_hint(label, &["kabupaten", "kota", "kab"]) {
+            Level::Kabupaten
+        } else if label_hint(label, &["provinsi", "prov"]) {
+            Level::Provinsi
+        } else {
+            continue;
+        };
+        if fields.iter().any(|g| g.region_level == Some(level)) {
+            continue;
+        }
+        let mut names: Vec<&str> = vec![];
+        for r in rows {
+            if let Some(v) = r.get(i).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                if !names.contains(&v) {
+                    names.push(v);
+                    if names.len() >= 500 {
+                        break;
+                    }
+                }
+            }
+        }
+        let within = opts.home_region.filter(|h| h.level() < level);
+        let matches = crate::region_names::suggest_codes(&names, level, within.as_ref());
+        if matches.is_empty() {
+            continue;
+        }
+        findings.push(format!(
+            "Kolom '{label}' berisi nama {}: {} dari {} nama cocok dengan kode Kemendagri (mis. {} → {}); periksa lalu tambahkan kolom kode.",
+            level.label_id(),
+            matches.len(),
+            names.len(),
+            matches[0].written,
+            matches[0].code
+        ));
+        out.push(RegionNameColumn {
+            field: f.name.clone(),
+            level,
+            names: names.len(),
+            matches,
+        });
+    }
+    out
 }
 
 fn share(n: usize, of: usize) -> f64 {
@@ -598,6 +684,27 @@ mod tests {
         let w = inf.wide_years.unwrap();
         assert_eq!(w.year_columns, [(1, 2019), (2, 2020), (3, 2021)]);
         assert_eq!(w.id_columns, [0]);
+    }
+
+    #[test]
+    fn region_names_get_suggested_codes() {
+        let inf = infer(
+            open_bytes(
+                b"Kecamatan,Jumlah\nSekayu,10\nLais,20\nAtlantis,3\n",
+                &ReadOptions::default(),
+            )
+            .unwrap(),
+            &InferOptions {
+                home_region: RegionCode::parse("16.06").ok(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let col = &inf.region_names[0];
+        assert_eq!(col.level, Level::Kecamatan);
+        assert_eq!(col.names, 3);
+        assert_eq!(col.matches.len(), 2);
+        assert_eq!(col.matches[1].code, "16.06.02");
     }
 
     #[test]

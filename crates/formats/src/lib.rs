@@ -14,6 +14,7 @@ pub mod kinds;
 pub mod plausibility;
 pub mod profile;
 pub mod read;
+pub mod region_names;
 pub mod reshape;
 pub mod table;
 pub mod units;
