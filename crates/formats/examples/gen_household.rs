@@ -92,11 +92,14 @@ fn main() -> std::io::Result<()> {
         "id_keluarga;nik_kepala;kode_desa;kode_kecamatan;nama_kepala;jenis_kelamin;tanggal_lahir;umur;jumlah_anggota;pendidikan;pekerjaan;penghasilan;pengeluaran;luas_lantai;status_rumah;sumber_air;desil;penerima_bansos;tanggal_survei;skor_kesejahteraan"
     )?;
     let mut line = String::with_capacity(512);
+    // Families numbered per desa: a 16-digit id = 10-digit desa code + 6-digit number, unique.
+    let mut per_desa = vec![0u64; desa.len()];
     for i in 0..rows {
         line.clear();
-        let d = &desa[rng.below(desa.len() as u64) as usize];
-        // 16-digit family id: region + sequence, unique.
-        line.push_str(&format!("{}{:06}", d, i));
+        let di = rng.below(desa.len() as u64) as usize;
+        let d = &desa[di];
+        line.push_str(&format!("{}{:06}", d, per_desa[di] % 1_000_000));
+        per_desa[di] += 1;
         line.push(';');
         line.push_str(&format!(
             "{}{:06}",

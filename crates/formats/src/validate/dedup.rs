@@ -20,8 +20,8 @@ impl Hasher for PassThrough {
             self.0 = self.0.rotate_left(8) ^ b as u64;
         }
     }
-    fn write_u128(&mut self, v: u128) {
-        self.0 = v as u64;
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
     }
 }
 
@@ -59,9 +59,24 @@ fn fmix64(mut k: u64) -> u64 {
     k ^ (k >> 33)
 }
 
+/// A key hash as two words: 8-byte alignment keeps a table entry (key + row) at 24 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key([u64; 2]);
+
+impl std::hash::Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The first word is already a well-mixed hash.
+        state.write_u64(self.0[0]);
+    }
+}
+
+fn key(h: u128) -> Key {
+    Key([h as u64, (h >> 64) as u64])
+}
+
 /// One uniqueness check (a unique field or the primary key).
 pub struct Dedup {
-    mem: HashMap<u128, u64, BuildHasherDefault<PassThrough>>,
+    mem: HashMap<Key, u64, BuildHasherDefault<PassThrough>>,
     limit: usize,
     runs: Vec<PathBuf>,
 }
@@ -74,7 +89,7 @@ pub struct Duplicate {
 }
 
 impl Dedup {
-    /// A check that keeps at most `limit` keys in memory (about 32 bytes each).
+    /// A check that keeps at most `limit` keys in memory (24 bytes each, in a table at most 8/7 full).
     pub fn new(limit: usize) -> Self {
         Dedup {
             mem: HashMap::default(),
@@ -85,6 +100,7 @@ impl Dedup {
 
     /// Record the key of `row`; returns the earlier row if the key was seen since the last spill.
     pub fn insert(&mut self, hash: u128, row: u64) -> Option<u64> {
+        let hash = key(hash);
         if let Some(&first) = self.mem.get(&hash) {
             return Some(first);
         }
@@ -99,7 +115,11 @@ impl Dedup {
     }
 
     fn spill(&mut self) -> std::io::Result<()> {
-        let mut entries: Vec<(u128, u64)> = self.mem.drain().collect();
+        let mut entries: Vec<(u128, u64)> = self
+            .mem
+            .drain()
+            .map(|(k, r)| ((k.0[0] as u128) | ((k.0[1] as u128) << 64), r))
+            .collect();
         entries.sort_unstable();
         let path = temp_path();
         let mut w = BufWriter::new(File::create(&path)?);
@@ -107,6 +127,8 @@ impl Dedup {
             w.write_all(&h.to_le_bytes())?;
             w.write_all(&r.to_le_bytes())?;
         }
+        // Give the table's memory back: the next run starts small again.
+        self.mem = HashMap::default();
         w.flush()?;
         self.runs.push(path);
         Ok(())

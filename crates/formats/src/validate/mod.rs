@@ -39,8 +39,9 @@ pub struct ValidateOptions {
     /// Code lists for foreign keys, by the referenced resource's name: the allowed values (several
     /// fields joined with U+001F).
     pub code_lists: HashMap<String, HashSet<String>>,
-    /// Keys of unique and primary-key checks kept in memory (about 32 bytes each) before spilling to
-    /// disk; shared by all checks of a table.
+    /// Keys of unique and primary-key checks kept in memory (24 bytes each, in hash tables at most 7/8
+    /// full) before spilling to disk in sorted runs; shared by all checks of a table. The default keeps
+    /// the tables within about 25 MB.
     pub unique_memory_keys: usize,
 }
 
@@ -51,7 +52,8 @@ impl Default for ValidateOptions {
             max_errors: 1000,
             strict_missing: false,
             code_lists: HashMap::new(),
-            unique_memory_keys: 2_000_000,
+            // Just under 7/8 of 2^20 buckets: the table never doubles to 2^21.
+            unique_memory_keys: 900_000,
         }
     }
 }
