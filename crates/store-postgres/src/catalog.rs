@@ -24,6 +24,7 @@ pub(crate) enum Arg {
     Int(i64),
     Id(Id),
     Ids(Vec<Id>),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// Collects the binds of a dynamically built statement and hands out their `$n` placeholders.
@@ -47,6 +48,7 @@ impl Args {
                 Arg::Int(i) => q.bind(*i),
                 Arg::Id(id) => q.bind(*id),
                 Arg::Ids(v) => q.bind(v.clone()),
+                Arg::Time(t) => q.bind(*t),
             };
         }
         q
@@ -619,10 +621,8 @@ impl PostgresStore {
         row.as_ref().map(dataset_from_row).transpose()
     }
 
-    pub(crate) async fn list_datasets_impl(
-        &self,
-        query: &DatasetQuery,
-    ) -> StoreResult<Page<Dataset>> {
+    /// The WHERE clause (over `datasets d`) of a dataset query, with its binds.
+    pub(crate) fn dataset_where(&self, query: &DatasetQuery) -> (String, Args) {
         let mut wh = vec!["d.deleted_at IS NULL".to_string()];
         let mut args = Args::default();
         if let Some(org) = query.organization_id {
@@ -661,13 +661,28 @@ impl PostgresStore {
                 "(d.title ILIKE {p} ESCAPE '\\' OR d.description ILIKE {p} ESCAPE '\\')"
             ));
         }
-        let order = if let Some(s) = query.since_seq {
+        if let Some(s) = query.since_seq {
             wh.push(format!("d.seq > {}", args.push(Arg::Int(s))));
-            "d.seq"
+        }
+        if let Some(c) = &query.condition {
+            wh.push(crate::search::condition_sql(c, &mut args));
+        }
+        (wh.join(" AND "), args)
+    }
+
+    pub(crate) async fn list_datasets_impl(
+        &self,
+        query: &DatasetQuery,
+    ) -> StoreResult<Page<Dataset>> {
+        let (wh, mut args) = self.dataset_where(query);
+        let order = if !query.sort.is_empty() {
+            crate::search::order_sql(&query.sort)
+        } else if query.since_seq.is_some() {
+            "d.seq".to_string()
         } else {
-            "lower(d.title) COLLATE \"C\", d.id"
+            "lower(d.title) COLLATE \"C\", d.id".to_string()
         };
-        let wh = wh.join(" AND ");
+
         let count_sql = format!("SELECT COUNT(*) FROM datasets d WHERE {wh}");
         let total: i64 = args
             .bind(sqlx::query(&count_sql))

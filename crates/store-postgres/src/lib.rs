@@ -38,6 +38,7 @@ use sqlx::{PgConnection, PgPool, Postgres};
 
 mod catalog;
 mod rows;
+mod search;
 pub mod testing;
 mod users;
 
@@ -394,6 +395,15 @@ impl Store for PostgresStore {
 
     async fn list_datasets(&self, query: &DatasetQuery) -> StoreResult<Page<Dataset>> {
         self.list_datasets_impl(query).await
+    }
+
+    async fn dataset_facets(
+        &self,
+        query: &DatasetQuery,
+        facets: &[satudata_store::DatasetFacet],
+        limit: u32,
+    ) -> StoreResult<Vec<Vec<satudata_store::FacetCount>>> {
+        self.dataset_facets_impl(query, facets, limit).await
     }
 
     async fn create_resource(

@@ -29,7 +29,11 @@ use satudata_core::Id;
 pub mod bootstrap;
 pub mod checks;
 pub mod rowtable;
+pub mod search;
 mod source;
+pub use search::{
+    DatasetCondition, DatasetFacet, DatasetSort, DatasetSortField, FacetCount, MetaField,
+};
 pub use source::{ChannelRowSource, RowSource, VecRowSource};
 
 /// Errors of the store. Messages are for logs (English); the HTTP layer turns kinds into answers.
@@ -94,6 +98,10 @@ pub struct DatasetQuery {
     pub since_seq: Option<i64>,
     pub limit: u32,
     pub offset: u64,
+    /// A further condition (catalogue search, CKAN `fq`); `None` means none.
+    pub condition: Option<DatasetCondition>,
+    /// Sort keys (the id breaks ties); empty means by title (or by `seq` with `since_seq`).
+    pub sort: Vec<DatasetSort>,
 }
 
 /// What a new API token record holds (the secret itself never reaches the store).
@@ -224,6 +232,49 @@ pub trait Store: Send + Sync + 'static {
     async fn get_dataset(&self, id_or_slug: &str) -> StoreResult<Option<Dataset>>;
 
     async fn list_datasets(&self, query: &DatasetQuery) -> StoreResult<Page<Dataset>>;
+
+    /// Facet counts over the datasets `query` matches (ignoring its limit, offset and sort): for each
+    /// of `facets`, the `limit` most frequent values, most frequent first, ties by value.
+    ///
+    /// The default pages through [`Store::list_datasets`]; backends answer with one SQL query per
+    /// facet.
+    async fn dataset_facets(
+        &self,
+        query: &DatasetQuery,
+        facets: &[DatasetFacet],
+        limit: u32,
+    ) -> StoreResult<Vec<Vec<FacetCount>>> {
+        let mut counts: Vec<std::collections::HashMap<String, u64>> = vec![Default::default(); facets.len()];
+        let mut q = query.clone();
+        q.limit = 1000;
+        q.offset = 0;
+        loop {
+            let page = self.list_datasets(&q).await?;
+            for d in &page.items {
+                for (i, f) in facets.iter().enumerate() {
+                    let values: Vec<String> = match f {
+                        DatasetFacet::Organization => vec![d.meta.organization_id.to_string()],
+                        DatasetFacet::Topic => d.meta.topics.clone(),
+                        DatasetFacet::Tag => d.meta.tags.clone(),
+                        DatasetFacet::License => vec![d.meta.license.clone()],
+                        DatasetFacet::Access => vec![d.meta.access.as_str().to_string()],
+                    };
+                    for v in values {
+                        *counts[i].entry(v).or_default() += 1;
+                    }
+                }
+            }
+            q.offset += page.items.len() as u64;
+            if page.items.is_empty() || q.offset >= page.total {
+                break;
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .map(|c| search::top_counts(c, limit))
+            .collect())
+    }
+
 
     // ---- resources ----
 

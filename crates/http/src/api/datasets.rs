@@ -85,6 +85,7 @@ pub async fn visible_page(
         since_seq: None,
         limit,
         offset,
+        ..DatasetQuery::default()
     };
     let page = state.store.list_datasets(&query).await?;
     Ok(DatasetList {
