@@ -28,6 +28,7 @@ mod extract;
 mod layers;
 mod openapi;
 mod pages;
+mod publish;
 mod routes;
 mod state;
 

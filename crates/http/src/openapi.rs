@@ -50,6 +50,10 @@ Tulis data dengan token API: Authorization: Bearer <token> (buat di POST /api/v1
         api::users::create,
         api::users::set_roles,
         api::changes::list,
+        api::ckan::doc::get_v3,
+        api::ckan::doc::post_v3,
+        api::ckan::doc::get_unversioned,
+        api::ckan::doc::post_unversioned,
     ),
     components(schemas(Problem, ProblemItem)),
     modifiers(&BearerAuth),
@@ -59,6 +63,7 @@ Tulis data dengan token API: Authorization: Bearer <token> (buat di POST /api/v1
         (name = "katalog", description = "Organisasi (OPD, desa) dan topik"),
         (name = "data", description = "Dataset, sumber data, versi dan baris"),
         (name = "pengguna", description = "Akun, token API dan pengguna"),
+        (name = "ckan", description = "API Action yang kompatibel dengan CKAN 2.10 (untuk ckanapi, harvester dan portal nasional)"),
     )
 )]
 struct ApiDoc;

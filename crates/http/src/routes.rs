@@ -85,6 +85,20 @@ static ROUTES: &[RouteSpec] = &[
     route!(PUT "/api/v1/users/{username}/roles" => api::users::set_roles),
     // The change log.
     route!(GET "/api/v1/changes" => api::changes::list),
+    // The CKAN-compatible Action API (issue 5): one handler answers every action name.
+    route!(GET "/api/3/action/{name}" => api::ckan::action),
+    route!(POST "/api/3/action/{name}" => api::ckan::action),
+    route!(GET "/api/action/{name}" => api::ckan::action),
+    route!(POST "/api/action/{name}" => api::ckan::action),
+    // DCAT-AP, DCAT-US data.json, Data Packages and downloads (issue 5).
+    route!(GET "/catalog.ttl" => api::dcat::catalog_ttl),
+    route!(GET "/catalog.jsonld" => api::dcat::catalog_jsonld),
+    route!(GET "/catalog.rdf" => api::dcat::catalog_rdf),
+    route!(GET "/data.json" => api::dcat::data_json),
+    route!(GET "/dataset/{file}" => api::dcat::dataset_document),
+    route!(GET "/dataset/{slug}/datapackage.json" => api::downloads::datapackage_json),
+    route!(GET "/dataset/{slug}/datapackage.zip" => api::downloads::datapackage_zip),
+    route!(GET "/dataset/{slug}/{file}" => api::downloads::resource_file),
 ];
 
 /// Every route the application serves.

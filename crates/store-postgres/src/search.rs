@@ -13,7 +13,12 @@ use sqlx::Row as _;
 use crate::catalog::{Arg, Args};
 use crate::{db_err, like_pattern, PostgresStore};
 
-fn range(col: &str, from: &Bound<DateTime<Utc>>, to: &Bound<DateTime<Utc>>, args: &mut Args) -> String {
+fn range(
+    col: &str,
+    from: &Bound<DateTime<Utc>>,
+    to: &Bound<DateTime<Utc>>,
+    args: &mut Args,
+) -> String {
     let mut parts = vec![format!("{col} IS NOT NULL")];
     match from {
         Bound::Included(t) => parts.push(format!("{col} >= {}", args.push(Arg::Time(*t)))),
@@ -37,11 +42,17 @@ pub(crate) fn condition_sql(c: &DatasetCondition, args: &mut Args) -> String {
         C::Or(cs) if cs.is_empty() => "FALSE".into(),
         C::And(cs) => format!(
             "({})",
-            cs.iter().map(|c| condition_sql(c, args)).collect::<Vec<_>>().join(" AND ")
+            cs.iter()
+                .map(|c| condition_sql(c, args))
+                .collect::<Vec<_>>()
+                .join(" AND ")
         ),
         C::Or(cs) => format!(
             "({})",
-            cs.iter().map(|c| condition_sql(c, args)).collect::<Vec<_>>().join(" OR ")
+            cs.iter()
+                .map(|c| condition_sql(c, args))
+                .collect::<Vec<_>>()
+                .join(" OR ")
         ),
         C::Not(c) => format!("NOT {}", condition_sql(c, args)),
         C::Organization(id) => format!("d.organization_id = {}", args.push(Arg::Id(*id))),
@@ -67,9 +78,13 @@ pub(crate) fn condition_sql(c: &DatasetCondition, args: &mut Args) -> String {
         ),
         C::Modified(from, to) => range("d.modified_at", from, to, args),
         C::Created(from, to) => range("d.created_at", from, to, args),
-        C::HasTable => "d.id IN (SELECT dataset_id FROM resources WHERE kind = 'table' AND deleted_at IS NULL)".into(),
+        C::HasTable => {
+            "d.id IN (SELECT dataset_id FROM resources WHERE kind = 'table' AND deleted_at IS NULL)"
+                .into()
+        }
         C::HasFile(types) if types.is_empty() => {
-            "d.id IN (SELECT dataset_id FROM resources WHERE kind = 'file' AND deleted_at IS NULL)".into()
+            "d.id IN (SELECT dataset_id FROM resources WHERE kind = 'file' AND deleted_at IS NULL)"
+                .into()
         }
         C::HasFile(types) => format!(
             "d.id IN (SELECT dataset_id FROM resources WHERE kind = 'file' AND deleted_at IS NULL \
@@ -119,8 +134,14 @@ impl PostgresStore {
                 DatasetFacet::Organization => ("d.organization_id::text", "datasets d"),
                 DatasetFacet::Access => ("d.access", "datasets d"),
                 DatasetFacet::License => ("d.meta->>'license'", "datasets d"),
-                DatasetFacet::Topic => ("x.topic", "dataset_topics x JOIN datasets d ON d.id = x.dataset_id"),
-                DatasetFacet::Tag => ("x.tag", "dataset_tags x JOIN datasets d ON d.id = x.dataset_id"),
+                DatasetFacet::Topic => (
+                    "x.topic",
+                    "dataset_topics x JOIN datasets d ON d.id = x.dataset_id",
+                ),
+                DatasetFacet::Tag => (
+                    "x.tag",
+                    "dataset_tags x JOIN datasets d ON d.id = x.dataset_id",
+                ),
             };
             let l = args.push(Arg::Int(i64::from(limit)));
             wh = format!(
@@ -137,7 +158,10 @@ impl PostgresStore {
                 let v: Option<String> = r.try_get(0).map_err(db_err)?;
                 let n: i64 = r.try_get(1).map_err(db_err)?;
                 if let Some(v) = v {
-                    counts.push(FacetCount { value: v, count: n as u64 });
+                    counts.push(FacetCount {
+                        value: v,
+                        count: n as u64,
+                    });
                 }
             }
             out.push(counts);

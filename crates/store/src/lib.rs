@@ -187,9 +187,15 @@ pub trait Store: Send + Sync + 'static {
 
     async fn list_users(&self, limit: u32, offset: u64) -> StoreResult<Page<User>>;
 
-    async fn set_password_hash(&self, user_id: Id, hash: String, actor: Option<Id>) -> StoreResult<()>;
+    async fn set_password_hash(
+        &self,
+        user_id: Id,
+        hash: String,
+        actor: Option<Id>,
+    ) -> StoreResult<()>;
 
-    async fn set_disabled(&self, user_id: Id, disabled: bool, actor: Option<Id>) -> StoreResult<()>;
+    async fn set_disabled(&self, user_id: Id, disabled: bool, actor: Option<Id>)
+        -> StoreResult<()>;
 
     /// Give `role` in `organization_id` (`Some`) or take every role there (`None`).
     async fn set_membership(
@@ -204,7 +210,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Find an active (not revoked, not expired) token by the hash of its secret, with its user,
     /// and record its use.
-    async fn use_token(&self, secret_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(ApiToken, User)>>;
+    async fn use_token(
+        &self,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(ApiToken, User)>>;
 
     async fn list_tokens(&self, user_id: Id) -> StoreResult<Vec<ApiToken>>;
 
@@ -214,7 +224,11 @@ pub trait Store: Send + Sync + 'static {
     async fn create_session(&self, session: Session) -> StoreResult<()>;
 
     /// The session and its user if it exists and has not expired at `now`.
-    async fn get_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, User)>>;
+    async fn get_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>>;
 
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
 
@@ -223,7 +237,12 @@ pub trait Store: Send + Sync + 'static {
     /// Create a dataset; its slug must be unique ([`StoreError::Conflict`]).
     async fn create_dataset(&self, meta: DatasetMeta, actor: Option<Id>) -> StoreResult<Dataset>;
 
-    async fn update_dataset(&self, id: Id, meta: DatasetMeta, actor: Option<Id>) -> StoreResult<Dataset>;
+    async fn update_dataset(
+        &self,
+        id: Id,
+        meta: DatasetMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<Dataset>;
 
     /// Tombstone a dataset and its resources.
     async fn delete_dataset(&self, id: Id, actor: Option<Id>) -> StoreResult<()>;
@@ -244,7 +263,8 @@ pub trait Store: Send + Sync + 'static {
         facets: &[DatasetFacet],
         limit: u32,
     ) -> StoreResult<Vec<Vec<FacetCount>>> {
-        let mut counts: Vec<std::collections::HashMap<String, u64>> = vec![Default::default(); facets.len()];
+        let mut counts: Vec<std::collections::HashMap<String, u64>> =
+            vec![Default::default(); facets.len()];
         let mut q = query.clone();
         q.limit = 1000;
         q.offset = 0;
@@ -274,7 +294,6 @@ pub trait Store: Send + Sync + 'static {
             .map(|c| search::top_counts(c, limit))
             .collect())
     }
-
 
     // ---- resources ----
 

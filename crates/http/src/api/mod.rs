@@ -1,7 +1,10 @@
 //! The JSON API v1: one module per resource, each handler documented for OpenAPI.
 
 pub mod changes;
+pub mod ckan;
 pub mod datasets;
+pub mod dcat;
+pub mod downloads;
 pub mod health;
 pub mod organizations;
 pub mod regions;

@@ -88,6 +88,27 @@ const CASES: &[Case] = &[
     case("POST",   "/api/v1/users",                                "/api/v1/users",                               "nnnnny"),
     case("PUT",    "/api/v1/users/{username}/roles",               "/api/v1/users/sasaran/roles",                 "nnnnny"),
     case("GET",    "/api/v1/changes",                              "/api/v1/changes?since=0&limit=5",             "nnnyny"),
+    // CKAN-compatible API: one route per prefix and method; the actions' own rules are tested in ckan.rs.
+    case("GET",    "/api/3/action/{name}",                         "/api/3/action/package_show?id=<open>",        "yyyyyy"),
+    case("POST",   "/api/3/action/{name}",                         "/api/3/action/package_search",                "yyyyyy"),
+    case("GET",    "/api/action/{name}",                           "/api/action/status_show",                     "yyyyyy"),
+    case("POST",   "/api/action/{name}",                           "/api/action/organization_list",               "yyyyyy"),
+    // DCAT, data.json, Data Packages and downloads.
+    case("GET",    "/catalog.ttl",                                 "/catalog.ttl",                                "yyyyyy"),
+    case("GET",    "/catalog.jsonld",                              "/catalog.jsonld?page=1",                      "yyyyyy"),
+    case("GET",    "/catalog.rdf",                                 "/catalog.rdf",                                "yyyyyy"),
+    case("GET",    "/data.json",                                   "/data.json",                                  "yyyyyy"),
+    case("GET",    "/dataset/{file}",                              "/dataset/<open>.ttl",                         "yyyyyy"),
+    case("GET",    "/dataset/{file}",                              "/dataset/<closed>.jsonld",                    "nynyyy"),
+    case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<open>/datapackage.json",            "yyyyyy"),
+    case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<closed>/datapackage.json",          "nynyyy"),
+    case("GET",    "/dataset/{slug}/datapackage.zip",              "/dataset/<open>/datapackage.zip",             "yyyyyy"),
+    case("GET",    "/dataset/{slug}/datapackage.zip",              "/dataset/<limited>/datapackage.zip",          "nynyyy"),
+    case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<open>/tabel.csv?bom=1",             "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<open>/tabel.xlsx?version=1",        "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<open>/tabel.schema.json",           "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<limited>/tabel.json",               "nynyyy"),
+    case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<closed>/tabel.csv",                 "nynyny"),
 ];
 
 /// Fill in the `<name>` placeholders; some create a fresh record so that each try has its own.
@@ -187,6 +208,9 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         ("PUT", "/api/v1/users/{username}/roles") => Body::Json(json!({
             "roles": [{"organization": "dinas-a", "role": "produsen"}, {"organization": "dinas-b", "role": "produsen"}]
         })),
+        ("POST", "/api/3/action/{name}" | "/api/action/{name}") => {
+            Body::Json(json!({"q": "penduduk", "rows": 2}))
+        }
         (m, r) => panic!("no body for {m} {r}: add one to the test"),
     }
 }
