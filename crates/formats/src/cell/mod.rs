@@ -385,7 +385,8 @@ impl ColumnParser {
 
     fn parse_region(&mut self, raw: &str, level: Level, out: &mut Value) -> Result<(), CellIssue> {
         // Fast path: a well-formed code of the right level that exists and lies inside home.
-        if let Some(key) = region::fast_code_key(raw.trim()) {
+        let t = raw.trim();
+        if let Some(key) = region::fast_code_key(t) {
             if key.1 as usize == level.digits()
                 && region::code_exists(key)
                 && self
@@ -395,11 +396,11 @@ impl ColumnParser {
                 match out {
                     Value::Text(s) => {
                         s.clear();
-                        region::push_dotted_key(key, s);
+                        region::push_dotted_text(t, s);
                     }
                     _ => {
                         let mut s = String::with_capacity(13);
-                        region::push_dotted_key(key, &mut s);
+                        region::push_dotted_text(t, &mut s);
                         *out = Value::Text(s);
                     }
                 }

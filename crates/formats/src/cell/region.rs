@@ -52,7 +52,14 @@ struct IntHasher(u64);
 
 impl Hasher for IntHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // MurmurHash3's finaliser: every output bit depends on every input bit, so the table's index
+        // bits (low) and tag bits (high) are both well spread.
+        let mut k = self.0;
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -86,6 +93,27 @@ pub fn code_exists(key: CodeKey) -> bool {
 /// Whether `code` is `home` or lies inside it.
 pub fn key_within(code: CodeKey, home: CodeKey) -> bool {
     code.1 >= home.1 && code.0 / 10u64.pow((code.1 - home.1) as u32) == home.0
+}
+
+/// Append the dotted form of a code written (validly, see [`fast_code_key`]) as `t` to `out`, from
+/// its digits: no arithmetic, one append.
+pub fn push_dotted_text(t: &str, out: &mut String) {
+    let mut buf = [b'.'; 13];
+    let mut n = 0;
+    let mut digits = 0;
+    for &b in t.as_bytes() {
+        if b.is_ascii_digit() && n < buf.len() {
+            if matches!(digits, 2 | 4 | 6) {
+                n += 1; // keep the dot
+            }
+            if n < buf.len() {
+                buf[n] = b;
+            }
+            n += 1;
+            digits += 1;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[..n.min(buf.len())]).unwrap_or_default());
 }
 
 /// Append the dotted form of a code to `out`.
@@ -203,6 +231,20 @@ mod tests {
         let mut s = String::new();
         push_dotted_key((1606012001, 10), &mut s);
         assert_eq!(s, "16.06.01.2001");
+        for t in [
+            "1606012001",
+            "16.06.01.2001",
+            "16",
+            "1606",
+            "16.06",
+            "160601",
+        ] {
+            let mut a = String::new();
+            push_dotted_text(t, &mut a);
+            let mut b = String::new();
+            push_dotted_key(fast_code_key(t).unwrap(), &mut b);
+            assert_eq!(a, b, "{t}");
+        }
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct FieldConstraints {
     enum_values: Option<(HashSet<Vec<u8>>, String)>,
     /// Small enums are compared one by one (faster than hashing).
     enum_small: Option<Vec<Vec<u8>>>,
+    /// Enums of text values: compared with the text directly.
+    enum_text: Option<Vec<String>>,
 }
 
 fn json_text(v: &serde_json::Value) -> String {
@@ -106,8 +108,15 @@ impl FieldConstraints {
             .as_ref()
             .filter(|(set, _)| set.len() <= 16)
             .map(|(set, _)| set.iter().cloned().collect());
+        let enum_text = match (&c.enum_values, field.field_type) {
+            (Some(list), FieldType::String) if field.region_level.is_none() && list.len() <= 32 => {
+                Some(list.iter().map(json_text).collect())
+            }
+            _ => None,
+        };
         Ok(FieldConstraints {
             enum_small,
+            enum_text,
             required: c.required || in_primary_key,
             minimum,
             maximum,
@@ -196,11 +205,18 @@ impl FieldConstraints {
             }
         }
         if let Some((set, shown)) = &self.enum_values {
-            canonical.clear();
-            v.write_canonical(canonical);
-            let found = match &self.enum_small {
-                Some(list) => list.iter().any(|e| e.as_slice() == canonical.as_slice()),
-                None => set.contains(canonical.as_slice()),
+            let found = match (&self.enum_text, v) {
+                (Some(list), Value::Text(t)) => {
+                    list.iter().any(|e| bytes_eq(e.as_bytes(), t.as_bytes()))
+                }
+                _ => {
+                    canonical.clear();
+                    v.write_canonical(canonical);
+                    match &self.enum_small {
+                        Some(list) => list.iter().any(|e| bytes_eq(e, canonical)),
+                        None => set.contains(canonical.as_slice()),
+                    }
+                }
             };
             if !found {
                 return Some(Violation {
@@ -269,6 +285,12 @@ impl Pattern {
             Pattern::Regex(r) => r.is_match(text),
         }
     }
+}
+
+/// Byte equality for short strings without a call to `memcmp`.
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Order two values of the same field.

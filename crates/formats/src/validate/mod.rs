@@ -41,7 +41,7 @@ pub struct ValidateOptions {
     pub code_lists: HashMap<String, HashSet<String>>,
     /// Keys of unique and primary-key checks kept in memory (24 bytes each, in hash tables at most 7/8
     /// full) before spilling to disk in sorted runs; shared by all checks of a table. The default keeps
-    /// the tables within about 25 MB.
+    /// the tables within about 50 MB.
     pub unique_memory_keys: usize,
 }
 
@@ -52,8 +52,8 @@ impl Default for ValidateOptions {
             max_errors: 1000,
             strict_missing: false,
             code_lists: HashMap::new(),
-            // Just under 7/8 of 2^20 buckets: the table never doubles to 2^21.
-            unique_memory_keys: 900_000,
+            // Just under 7/8 of 2^21 buckets: the table never doubles to 2^22 (about 50 MB).
+            unique_memory_keys: 1_800_000,
         }
     }
 }
