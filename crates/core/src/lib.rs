@@ -5,6 +5,7 @@
 //! ([`region`]) and what a typed value is ([`value`]) live here and only here.
 
 pub mod access;
+pub mod aggregate;
 pub mod audit;
 pub mod checks;
 pub mod dataset;

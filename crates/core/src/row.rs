@@ -36,6 +36,10 @@ pub enum FilterOp {
     Like,
     /// The cell is missing (no values).
     IsMissing,
+    /// A region-code cell lies inside (or is) the region given as the one operand: `16.06.01` matches
+    /// the kecamatan itself and every desa in it. Only for region-code fields; answered with a range
+    /// on the dotted code, so the field's index serves it.
+    Within,
 }
 
 /// A condition on one field.
@@ -55,6 +59,17 @@ pub struct SortKey {
     pub descending: bool,
 }
 
+/// A keyset position: the sort-key values and the upload order (`_ord`) of the last row of a page.
+/// The next page starts right after it, whatever was skipped before, so paging deep into a table
+/// costs the same as the first page (unlike `offset`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// One value per sort key of the query, in order.
+    pub keys: Vec<Value>,
+    /// The `_ord` of the row.
+    pub ord: i64,
+}
+
 /// A query over the rows of one version of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowQuery {
@@ -67,6 +82,11 @@ pub struct RowQuery {
     pub offset: u64,
     /// Whether to count all matching rows.
     pub with_total: bool,
+    /// The fields to return, in this order; empty means every field.
+    pub select: Vec<String>,
+    /// Start after this row (keyset paging); its keys must match `sort`. Combined with `offset`, the
+    /// offset counts from the cursor.
+    pub after: Option<Cursor>,
 }
 
 impl Default for RowQuery {
@@ -78,6 +98,8 @@ impl Default for RowQuery {
             limit: 100,
             offset: 0,
             with_total: true,
+            select: vec![],
+            after: None,
         }
     }
 }
@@ -93,4 +115,7 @@ pub struct RowPage {
     pub total: Option<u64>,
     pub limit: u32,
     pub offset: u64,
+    /// Where the next page starts (keyset paging), when this page is full; `None` after the last.
+    #[serde(skip)]
+    pub next_cursor: Option<Cursor>,
 }

@@ -2,20 +2,22 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use satudata_core::dataset::{ResourceKind, Version};
-use satudata_core::row::{FilterOp, Row, RowPage, RowQuery};
+use satudata_core::row::Row;
 use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
 use satudata_core::{new_id, Id};
 use satudata_store::rowtable::{
-    column_name, default_summary, prepare_rows, resolve_query, row_table_name, OrdPlan,
-    ResolvedFilter, ORD_GAP,
+    column_name, default_summary, prepare_rows, row_table_name, OrdPlan, ORD_GAP,
 };
 use satudata_store::{NewVersion, RowSource, StoreError, StoreResult};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{PgConnection, PgExecutor, Postgres, Row as _};
 
 use crate::catalog::sql_type;
-use crate::{db_err, json_err, now, offset_i64, stamp, PostgresStore};
+use crate::{db_err, json_err, now, stamp, PostgresStore};
+
+// Row queries, keyset paging and aggregates (a child module: it shares this one's helpers).
+mod query;
 
 /// Rows per `INSERT … SELECT FROM UNNEST(…)` statement.
 const ROWS_PER_INSERT: usize = 10_000;
@@ -281,34 +283,6 @@ impl RowWriter {
     }
 }
 
-/// SQL for one resolved filter, pushing its operands to `args` (placeholder `$n` = position).
-fn filter_sql(f: &ResolvedFilter, args: &mut Vec<Value>) -> String {
-    let c = column_name(f.column);
-    let first = f.values.first().cloned().unwrap_or(Value::Null);
-    let ph = |v: Value, args: &mut Vec<Value>| {
-        args.push(v);
-        format!("${}", args.len())
-    };
-    match f.op {
-        FilterOp::Eq if first.is_null() => format!("{c} IS NULL"),
-        FilterOp::Ne if first.is_null() => format!("{c} IS NOT NULL"),
-        FilterOp::Eq => format!("{c} = {}", ph(first, args)),
-        // Missing cells differ from any value, so they match `ne`.
-        FilterOp::Ne => format!("{c} IS DISTINCT FROM {}", ph(first, args)),
-        FilterOp::Lt => format!("{c} < {}", ph(first, args)),
-        FilterOp::Le => format!("{c} <= {}", ph(first, args)),
-        FilterOp::Gt => format!("{c} > {}", ph(first, args)),
-        FilterOp::Ge => format!("{c} >= {}", ph(first, args)),
-        FilterOp::Like => format!("{c} ILIKE {}", ph(first, args)),
-        FilterOp::IsMissing => format!("{c} IS NULL"),
-        FilterOp::In if f.values.is_empty() => "FALSE".to_string(),
-        FilterOp::In => {
-            let list: Vec<String> = f.values.iter().map(|v| ph(v.clone(), args)).collect();
-            format!("{c} IN ({})", list.join(", "))
-        }
-    }
-}
-
 impl PostgresStore {
     /// The version to read: the latest when `None` (0 when there is none yet), else it must exist.
     async fn resolve_version(
@@ -475,101 +449,6 @@ impl PostgresStore {
         .await
         .map_err(db_err)?;
         row.as_ref().map(version_from_row).transpose()
-    }
-
-    pub(crate) async fn query_rows_impl(
-        &self,
-        resource_id: Id,
-        query: &RowQuery,
-    ) -> StoreResult<RowPage> {
-        let info = load_table(&self.pool, resource_id, false).await?;
-        let resolved = resolve_query(query, &info.schema)?;
-        let (version, latest) = self.resolve_version(resource_id, query.version).await?;
-        let fields: Vec<String> = info.schema.fields.iter().map(|f| f.name.clone()).collect();
-        if version == 0 {
-            return Ok(RowPage {
-                version,
-                fields,
-                rows: vec![],
-                total: query.with_total.then_some(0),
-                limit: query.limit,
-                offset: query.offset,
-            });
-        }
-        let mut args: Vec<Value> = vec![];
-        let mut wh = vec![];
-        if latest {
-            wh.push("_vto IS NULL".to_string());
-        } else {
-            args.push(Value::Int(i64::from(version)));
-            wh.push("_vfrom <= $1 AND (_vto IS NULL OR _vto > $1)".to_string());
-        }
-        for f in &resolved.filters {
-            wh.push(filter_sql(f, &mut args));
-        }
-        let wh = wh.join(" AND ");
-        let table = &info.table;
-        let total = if query.with_total {
-            let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {wh}");
-            let mut q = sqlx::query(&count_sql);
-            for a in args.iter().cloned() {
-                q = bind_value(q, a);
-            }
-            let n: i64 = q
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?
-                .try_get(0)
-                .map_err(db_err)?;
-            Some(n as u64)
-        } else {
-            None
-        };
-        let mut order: Vec<String> = resolved
-            .sort
-            .iter()
-            .map(|(i, desc)| {
-                format!(
-                    "{} {} NULLS LAST",
-                    column_name(*i),
-                    if *desc { "DESC" } else { "ASC" }
-                )
-            })
-            .collect();
-        order.push("_ord".to_string());
-        let sql = format!(
-            "SELECT {} FROM {table} WHERE {wh} ORDER BY {} LIMIT ${} OFFSET ${}",
-            columns(info.types.len()),
-            order.join(", "),
-            args.len() + 1,
-            args.len() + 2
-        );
-        let mut q = sqlx::query(&sql);
-        for a in args {
-            q = bind_value(q, a);
-        }
-        q = q
-            .bind(i64::from(query.limit))
-            .bind(offset_i64(query.offset));
-        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
-        let rows = rows
-            .iter()
-            .map(|r| {
-                info.types
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| read_value(r, i, *t))
-                    .collect::<StoreResult<Row>>()
-            })
-            .collect::<StoreResult<Vec<Row>>>()?;
-        Ok(RowPage {
-            version,
-            fields,
-            rows,
-            total,
-            limit: query.limit,
-            offset: query.offset,
-        })
     }
 
     pub(crate) async fn stream_rows_impl(

@@ -518,4 +518,16 @@ impl Store for SqliteStore {
     ) -> StoreResult<u64> {
         self.stream_rows_impl(resource_id, version, sink).await
     }
+
+    async fn latest_version(&self, resource_id: Id) -> StoreResult<Option<Version>> {
+        self.latest_version_impl(resource_id).await
+    }
+
+    async fn aggregate_rows(
+        &self,
+        resource_id: Id,
+        query: &satudata_core::aggregate::AggregateQuery,
+    ) -> StoreResult<satudata_core::aggregate::AggregatePage> {
+        self.aggregate_rows_impl(resource_id, query).await
+    }
 }

@@ -17,6 +17,10 @@ use satudata_store::{
     DatasetQuery, NewApiToken, NewVersion, OrgQuery, RowSource, Store, StoreError, VecRowSource,
 };
 
+// The data API's queries and aggregates (issue 5).
+mod data_api;
+pub use data_api::*;
+
 // ---------------------------------------------------------------- helpers
 
 fn org_meta(slug: &str, name: &str, kind: OrgKind) -> OrganizationMeta {

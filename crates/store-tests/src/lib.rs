@@ -87,6 +87,10 @@ macro_rules! store_suite {
             query_sort_paging_total,
             query_errors,
             stream_rows_in_order,
+            query_within_region_and_ranges,
+            query_select_and_keyset,
+            aggregate_group_by_and_rollup,
+            aggregate_refusals,
             seq_and_changes,
         );
     };

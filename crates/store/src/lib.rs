@@ -18,6 +18,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use satudata_core::aggregate::{AggregatePage, AggregateQuery};
 use satudata_core::dataset::{
     Access, Change, Dataset, DatasetMeta, NewResource, Resource, Topic, Version,
 };
@@ -28,6 +29,7 @@ use satudata_core::Id;
 
 pub mod bootstrap;
 pub mod checks;
+pub mod rowsql;
 pub mod rowtable;
 pub mod search;
 mod source;
@@ -339,4 +341,28 @@ pub trait Store: Send + Sync + 'static {
         version: Option<i32>,
         sink: tokio::sync::mpsc::Sender<Vec<Row>>,
     ) -> StoreResult<u64>;
+
+    /// The version that row queries without a version read (the latest published one), if any;
+    /// cheaper than [`Store::list_versions`]. Published versions never change, so its number and
+    /// checksum identify the answer to any query over it (ETags).
+    async fn latest_version(&self, resource_id: Id) -> StoreResult<Option<Version>> {
+        Ok(self.list_versions(resource_id).await?.into_iter().next())
+    }
+
+    /// Group and aggregate the rows of one version (the latest when `query.version` is `None`):
+    /// one row per group, group keys first. The query is checked by
+    /// [`satudata_core::aggregate::plan`] (via [`rowtable::resolve_aggregate`]); what it refuses, such
+    /// as a sum of percentages, is [`StoreError::Invalid`] with the reason. Backends answer with one
+    /// SQL statement built by [`rowsql::SqlBuilder::aggregate`]; the default is for stores that cannot.
+    async fn aggregate_rows(
+        &self,
+        resource_id: Id,
+        query: &AggregateQuery,
+    ) -> StoreResult<AggregatePage> {
+        let _ = (resource_id, query);
+        Err(StoreError::Backend(format!(
+            "the {} store does not aggregate rows",
+            self.backend()
+        )))
+    }
 }

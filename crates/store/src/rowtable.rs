@@ -10,7 +10,9 @@
 //! numbers the new ones; a row that cannot be kept in place is retired and inserted again, which
 //! costs space but never changes what any version contains or the order it is returned in.
 
-use satudata_core::row::{row_hash, Filter, FilterOp, Row, RowQuery};
+use satudata_core::aggregate::{dotted_len, AggColumn, AggFn, AggregateQuery};
+use satudata_core::region::RegionCode;
+use satudata_core::row::{row_hash, Cursor, Filter, FilterOp, Row, RowQuery};
 use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
 use satudata_core::Id;
@@ -288,6 +290,10 @@ pub struct ResolvedQuery {
     pub filters: Vec<ResolvedFilter>,
     /// `(column index, descending)`.
     pub sort: Vec<(usize, bool)>,
+    /// The columns to return, in order (every column when the query selects none).
+    pub select: Vec<usize>,
+    /// The keyset position to start after, its keys typed to the sort columns.
+    pub after: Option<Cursor>,
 }
 
 fn unknown_field(name: &str, schema: &TableSchema) -> StoreError {
@@ -334,6 +340,28 @@ fn resolve_filter(f: &Filter, schema: &TableSchema) -> Result<ResolvedFilter, St
                 ));
             }
         }
+        FilterOp::Within => {
+            let field = &schema.fields[column];
+            let Some(level) = field.region_level else {
+                return Err(invalid(
+                    "operator within hanya untuk kolom kode wilayah".to_string(),
+                ));
+            };
+            let [Value::Text(raw)] = values.as_slice() else {
+                return Err(need_one());
+            };
+            let code = RegionCode::parse(raw).map_err(|e| invalid(e.to_string()))?;
+            if code.level() > level {
+                return Err(invalid(format!(
+                    "kode {} lebih kecil dari isi kolom ini (kode {})",
+                    code.level().label_id(),
+                    level.label_id()
+                )));
+            }
+            // Stored codes are dotted; the range [code, code + "/") holds the code and every code
+            // under it ('/' follows '.'), and nothing else of the fixed-width dotted form.
+            values = vec![Value::Text(code.dotted())];
+        }
     }
     Ok(ResolvedFilter {
         column,
@@ -361,7 +389,140 @@ pub fn resolve_query(query: &RowQuery, schema: &TableSchema) -> Result<ResolvedQ
                 .ok_or_else(|| unknown_field(&s.field, schema))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(ResolvedQuery { filters, sort })
+    let select = if query.select.is_empty() {
+        (0..schema.fields.len()).collect()
+    } else {
+        query
+            .select
+            .iter()
+            .map(|name| {
+                schema
+                    .field_index(name)
+                    .ok_or_else(|| unknown_field(name, schema))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let after = match &query.after {
+        None => None,
+        Some(c) => {
+            if c.keys.len() != sort.len() {
+                return Err(StoreError::Invalid(
+                    "kursor tidak cocok dengan urutan (sort) kueri ini; minta halaman pertama lagi dengan sort yang sama."
+                        .to_string(),
+                ));
+            }
+            let keys = c
+                .keys
+                .iter()
+                .zip(&sort)
+                .map(|(v, (i, _))| {
+                    normalize_value(v.clone(), schema.fields[*i].storage_type())
+                        .map_err(|e| StoreError::Invalid(format!("kursor tidak sah: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Cursor { keys, ord: c.ord })
+        }
+    };
+    Ok(ResolvedQuery {
+        filters,
+        sort,
+        select,
+        after,
+    })
+}
+
+/// What one group key of an aggregate query is: a column, cut to a prefix for region rollups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedGroup {
+    pub column: usize,
+    /// For a rollup, the length of the dotted code kept (`substr(c, 1, n)`).
+    pub prefix: Option<usize>,
+}
+
+/// An aggregate query resolved against a schema, checked by [`satudata_core::aggregate::plan`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedAggregate {
+    pub filters: Vec<ResolvedFilter>,
+    pub group_by: Vec<ResolvedGroup>,
+    /// `(function, column)`; no column for `count` of rows.
+    pub aggregates: Vec<(AggFn, Option<usize>)>,
+    /// `(result column position, descending)`, then the group keys ascending to break ties.
+    pub order: Vec<(usize, bool)>,
+    /// How each result column is read back.
+    pub out_types: Vec<StorageType>,
+    /// The result columns and the notes of the plan.
+    pub columns: Vec<AggColumn>,
+    pub notes: Vec<String>,
+}
+
+/// Resolve and check an aggregate query ([`StoreError::Invalid`] says what is wrong, in Bahasa
+/// Indonesia). The store checks units against the schema alone; the HTTP layer may check again with
+/// the dataset's satuan.
+pub fn resolve_aggregate(
+    query: &AggregateQuery,
+    schema: &TableSchema,
+) -> Result<ResolvedAggregate, StoreError> {
+    let (columns, notes) =
+        satudata_core::aggregate::plan(schema, query, None).map_err(StoreError::Invalid)?;
+    let filters = query
+        .filters
+        .iter()
+        .map(|f| resolve_filter(f, schema))
+        .collect::<Result<Vec<_>, _>>()?;
+    let index = |name: &str| {
+        schema
+            .field_index(name)
+            .ok_or_else(|| unknown_field(name, schema))
+    };
+    let mut out_types = vec![];
+    let mut group_by = vec![];
+    for g in &query.group_by {
+        let column = index(&g.field)?;
+        let own = schema.fields[column].region_level;
+        let prefix = match (g.level, own) {
+            (Some(l), Some(o)) if l < o => Some(dotted_len(l)),
+            _ => None,
+        };
+        out_types.push(schema.fields[column].storage_type());
+        group_by.push(ResolvedGroup { column, prefix });
+    }
+    let mut aggregates = vec![];
+    for a in &query.aggregates {
+        let column = a.field.as_deref().map(index).transpose()?;
+        let t = column.map(|c| schema.fields[c].storage_type());
+        out_types.push(match (a.func, t) {
+            (AggFn::Count | AggFn::CountDistinct, _) => StorageType::Integer,
+            (AggFn::Sum, Some(StorageType::Integer)) => StorageType::Integer,
+            (AggFn::Sum | AggFn::Avg, _) => StorageType::Real,
+            (AggFn::Min | AggFn::Max, Some(t)) => t,
+            (AggFn::Min | AggFn::Max, None) => StorageType::Integer,
+        });
+        aggregates.push((a.func, column));
+    }
+    let mut order: Vec<(usize, bool)> = query
+        .sort
+        .iter()
+        .filter_map(|s| {
+            columns
+                .iter()
+                .position(|c| c.name == s.column)
+                .map(|p| (p, s.descending))
+        })
+        .collect();
+    for p in 0..group_by.len() {
+        if !order.iter().any(|(q, _)| *q == p) {
+            order.push((p, false));
+        }
+    }
+    Ok(ResolvedAggregate {
+        filters,
+        group_by,
+        aggregates,
+        order,
+        out_types,
+        columns,
+        notes,
+    })
 }
 
 #[cfg(test)]

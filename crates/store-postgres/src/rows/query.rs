@@ -1,0 +1,185 @@
+//! Row queries (filters, `select`, sort, offset and keyset paging) and aggregates, with the SQL of
+//! [`satudata_store::rowsql`] so that they mean the same as on SQLite.
+
+use satudata_core::aggregate::{AggregatePage, AggregateQuery};
+use satudata_core::dataset::Version;
+use satudata_core::row::{Cursor, Row, RowPage, RowQuery};
+use satudata_core::value::Value;
+use satudata_core::Id;
+use satudata_store::rowsql::{row_order, Dialect, SqlBuilder};
+use satudata_store::rowtable::{column_name, resolve_aggregate, resolve_query};
+use satudata_store::StoreResult;
+use sqlx::Row as _;
+
+use super::{bind_value, load_table, read_value};
+use crate::{db_err, offset_i64, PostgresStore};
+
+impl PostgresStore {
+    pub(crate) async fn query_rows_impl(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+    ) -> StoreResult<RowPage> {
+        let info = load_table(&self.pool, resource_id, false).await?;
+        let resolved = resolve_query(query, &info.schema)?;
+        let (version, latest) = self.resolve_version(resource_id, query.version).await?;
+        let fields: Vec<String> = resolved
+            .select
+            .iter()
+            .map(|i| info.schema.fields[*i].name.clone())
+            .collect();
+        let empty = |total| RowPage {
+            version,
+            fields: fields.clone(),
+            rows: vec![],
+            total,
+            limit: query.limit,
+            offset: query.offset,
+            next_cursor: None,
+        };
+        if version == 0 {
+            return Ok(empty(query.with_total.then_some(0)));
+        }
+        let table = &info.table;
+        let mut b = SqlBuilder::new(Dialect::Postgres);
+        let mut wh = vec![b.version_cond(version, latest)];
+        for f in &resolved.filters {
+            wh.push(b.filter(f));
+        }
+        // The total counts every row matching the filters, wherever the page starts.
+        let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE {}", wh.join(" AND "));
+        let count_args = b.args.clone();
+        if let Some(c) = &resolved.after {
+            wh.push(b.keyset(&resolved.sort, c));
+        }
+        let limit = b.bind(Value::Int(i64::from(query.limit)));
+        let offset = b.bind(Value::Int(offset_i64(query.offset)));
+        let mut cols = vec!["_ord".to_string()];
+        cols.extend(resolved.sort.iter().map(|(i, _)| column_name(*i)));
+        cols.extend(resolved.select.iter().map(|i| column_name(*i)));
+        let sql = format!(
+            "SELECT {} FROM {table} WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            cols.join(", "),
+            wh.join(" AND "),
+            row_order(&resolved.sort)
+        );
+        let mut q = sqlx::query(&sql);
+        for a in b.args {
+            q = bind_value(q, a);
+        }
+        // The count and the page are independent reads: run them side by side.
+        let count = async {
+            if !query.with_total {
+                return Ok(None);
+            }
+            let mut q = sqlx::query(&count_sql);
+            for a in count_args {
+                q = bind_value(q, a);
+            }
+            let n: i64 = q
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?
+                .try_get(0)
+                .map_err(db_err)?;
+            StoreResult::Ok(Some(n as u64))
+        };
+        let (rows, total) = tokio::join!(q.fetch_all(&self.pool), count);
+        let rows = rows.map_err(db_err)?;
+        let total = total?;
+        let nsort = resolved.sort.len();
+        let mut out = Vec::with_capacity(rows.len());
+        let mut next_cursor = None;
+        for (k, r) in rows.iter().enumerate() {
+            let row = resolved
+                .select
+                .iter()
+                .enumerate()
+                .map(|(j, i)| read_value(r, 1 + nsort + j, info.types[*i]))
+                .collect::<StoreResult<Row>>()?;
+            out.push(row);
+            if k + 1 == rows.len() && rows.len() as u64 == u64::from(query.limit) {
+                let keys = resolved
+                    .sort
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (i, _))| read_value(r, 1 + j, info.types[*i]))
+                    .collect::<StoreResult<Vec<Value>>>()?;
+                next_cursor = Some(Cursor {
+                    keys,
+                    ord: r.try_get(0).map_err(db_err)?,
+                });
+            }
+        }
+        Ok(RowPage {
+            version,
+            fields,
+            rows: out,
+            total,
+            limit: query.limit,
+            offset: query.offset,
+            next_cursor,
+        })
+    }
+
+    pub(crate) async fn aggregate_rows_impl(
+        &self,
+        resource_id: Id,
+        query: &AggregateQuery,
+    ) -> StoreResult<AggregatePage> {
+        let info = load_table(&self.pool, resource_id, false).await?;
+        let agg = resolve_aggregate(query, &info.schema)?;
+        let (version, latest) = self.resolve_version(resource_id, query.version).await?;
+        let mut page = AggregatePage {
+            version,
+            columns: agg.columns.clone(),
+            rows: vec![],
+            notes: agg.notes.clone(),
+            limit: query.limit,
+            offset: query.offset,
+        };
+        if version == 0 {
+            return Ok(page);
+        }
+        let mut b = SqlBuilder::new(Dialect::Postgres);
+        let mut wh = vec![b.version_cond(version, latest)];
+        for f in &agg.filters {
+            wh.push(b.filter(f));
+        }
+        let sql = b.aggregate(
+            &info.table,
+            &wh.join(" AND "),
+            &agg,
+            &info.types,
+            query.limit,
+            query.offset,
+        );
+        let mut q = sqlx::query(&sql);
+        for a in b.args {
+            q = bind_value(q, a);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+        page.rows = rows
+            .iter()
+            .map(|r| {
+                agg.out_types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| read_value(r, i, *t))
+                    .collect::<StoreResult<Row>>()
+            })
+            .collect::<StoreResult<Vec<Row>>>()?;
+        Ok(page)
+    }
+
+    pub(crate) async fn latest_version_impl(
+        &self,
+        resource_id: Id,
+    ) -> StoreResult<Option<Version>> {
+        let (number, _) = self.resolve_version(resource_id, None).await?;
+        if number == 0 {
+            return Ok(None);
+        }
+        self.get_version_impl(resource_id, number).await
+    }
+}
