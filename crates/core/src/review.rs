@@ -298,7 +298,7 @@ pub struct ReviewNote {
 }
 
 /// One recorded transition: who did what to which version, when, and why.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewEvent {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
@@ -356,6 +356,44 @@ pub fn meta_diff(before: &DatasetMeta, after: &DatasetMeta) -> Vec<MetaChange> {
             })
         })
         .collect()
+}
+
+/// A row that differs between two versions: same primary key, other values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangedRow {
+    /// The primary key values joined with `|`.
+    pub key: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub before: crate::row::Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub after: crate::row::Row,
+    /// Names of the fields whose values differ.
+    pub fields: Vec<String>,
+}
+
+/// What changed in the rows between two versions of a table.
+///
+/// Rows are matched by content (row hash); rows added and removed with the same primary key are
+/// reported as changed. At most `limit` rows of each kind are listed; the counts are exact unless
+/// `truncated` (then more than the listed rows were added or removed, and rows are paired only
+/// within what was read).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowDiff {
+    pub from: i32,
+    pub to: i32,
+    pub fields: Vec<String>,
+    pub primary_key: Vec<String>,
+    pub added: u64,
+    pub removed: u64,
+    pub changed: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Object>>))]
+    pub added_rows: Vec<crate::row::Row>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Object>>))]
+    pub removed_rows: Vec<crate::row::Row>,
+    pub changed_rows: Vec<ChangedRow>,
+    pub truncated: bool,
 }
 
 /// The pembina's verdict on a statistical dataset's metadata.

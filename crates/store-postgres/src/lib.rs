@@ -26,6 +26,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use satudata_core::dataset::{Change, Dataset, DatasetMeta, NewResource, Resource, Topic, Version};
 use satudata_core::organization::{Organization, OrganizationMeta};
+use satudata_core::review::ReviewState;
 use satudata_core::row::{Row, RowPage, RowQuery};
 use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
@@ -36,7 +37,12 @@ use satudata_store::{
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres};
 
+mod audit;
 mod catalog;
+mod governance;
+mod notify;
+mod plan;
+mod review;
 mod rows;
 mod search;
 pub mod testing;
@@ -44,6 +50,9 @@ mod users;
 
 /// The advisory lock key under which change-log entries are appended ("satudata" in ASCII).
 const CHANGES_LOCK: i64 = 0x7361_7475_6461_7461;
+
+/// The advisory lock key under which audit entries are appended ("sd-audit").
+pub(crate) const AUDIT_LOCK: i64 = 0x7364_2d61_7564_6974;
 
 /// The PostgreSQL store. Cheap to clone: clones share the pool.
 #[derive(Clone)]
@@ -433,7 +442,8 @@ impl Store for PostgresStore {
         new: NewVersion,
         source: &mut dyn RowSource,
     ) -> StoreResult<Version> {
-        self.create_version_impl(resource_id, new, source).await
+        self.create_version_impl(resource_id, new, source, ReviewState::Terbit)
+            .await
     }
 
     async fn list_versions(&self, resource_id: Id) -> StoreResult<Vec<Version>> {

@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use satudata_core::dataset::{ResourceKind, Version};
+use satudata_core::review::ReviewState;
 use satudata_core::row::Row;
 use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
@@ -29,10 +30,10 @@ const STREAM_BATCH: i64 = 1000;
 type Q<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 
 /// What a table resource's rows look like.
-struct TableInfo {
-    schema: TableSchema,
-    types: Vec<StorageType>,
-    table: String,
+pub(crate) struct TableInfo {
+    pub(crate) schema: TableSchema,
+    pub(crate) types: Vec<StorageType>,
+    pub(crate) table: String,
 }
 
 fn table_info(resource_id: Id, body: Option<String>) -> StoreResult<TableInfo> {
@@ -49,7 +50,7 @@ fn table_info(resource_id: Id, body: Option<String>) -> StoreResult<TableInfo> {
     }
 }
 
-async fn load_table<'e>(
+pub(crate) async fn load_table<'e>(
     ex: impl PgExecutor<'e>,
     resource_id: Id,
     lock: bool,
@@ -79,7 +80,7 @@ fn bind_value(q: Q<'_>, v: Value) -> Q<'_> {
     }
 }
 
-fn read_value(r: &PgRow, idx: usize, t: StorageType) -> StoreResult<Value> {
+pub(crate) fn read_value(r: &PgRow, idx: usize, t: StorageType) -> StoreResult<Value> {
     Ok(match t {
         StorageType::Integer => r
             .try_get::<Option<i64>, _>(idx)
@@ -128,7 +129,7 @@ fn version_from_row(r: &PgRow) -> StoreResult<Version> {
 const VERSION_COLS: &str =
     "id, resource_id, number, created_by, created_at, row_count, rows_added, rows_removed, checksum, summary, seq";
 
-fn columns(n: usize) -> String {
+pub(crate) fn columns(n: usize) -> String {
     (0..n).map(column_name).collect::<Vec<_>>().join(", ")
 }
 
@@ -284,21 +285,24 @@ impl RowWriter {
 }
 
 impl PostgresStore {
-    /// The version to read: the latest when `None` (0 when there is none yet), else it must exist.
+    /// The version to read: the latest published one when `None` (0 when there is none), else it
+    /// must exist (whatever its review state). Also whether it is the latest version of all, whose
+    /// rows are exactly those with `_vto IS NULL`.
     async fn resolve_version(
         &self,
         resource_id: Id,
         version: Option<i32>,
     ) -> StoreResult<(i32, bool)> {
-        let latest: i32 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(number), 0) FROM versions WHERE resource_id = $1",
+        let (latest, published): (i32, i32) = sqlx::query_as(
+            "SELECT COALESCE(MAX(number), 0), COALESCE(MAX(number) FILTER (WHERE state = 'terbit'), 0) \
+             FROM versions WHERE resource_id = $1",
         )
         .bind(resource_id)
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
         match version {
-            None => Ok((latest, true)),
+            None => Ok((published, published == latest)),
             Some(v) if v >= 1 && v <= latest => Ok((v, v == latest)),
             Some(v) => Err(StoreError::NotFound(format!(
                 "version {v} of resource {resource_id}"
@@ -311,6 +315,7 @@ impl PostgresStore {
         resource_id: Id,
         new: NewVersion,
         source: &mut dyn RowSource,
+        state: ReviewState,
     ) -> StoreResult<Version> {
         let mut tx = self.begin().await?;
         // Locking the resource row makes a concurrent writer of the same resource wait for us.
@@ -383,7 +388,7 @@ impl PostgresStore {
             new.summary
         };
         sqlx::query(&format!(
-            "INSERT INTO versions ({VERSION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)"
+            "INSERT INTO versions ({VERSION_COLS}, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)"
         ))
         .bind(id)
         .bind(resource_id)
@@ -395,6 +400,7 @@ impl PostgresStore {
         .bind(removed)
         .bind(&checksum)
         .bind(&summary)
+        .bind(state.as_str())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;

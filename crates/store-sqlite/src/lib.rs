@@ -24,6 +24,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use satudata_core::dataset::{Change, Dataset, DatasetMeta, NewResource, Resource, Topic, Version};
 use satudata_core::organization::{Organization, OrganizationMeta};
+use satudata_core::review::ReviewState;
 use satudata_core::row::{Row, RowPage, RowQuery};
 use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
@@ -34,7 +35,12 @@ use satudata_store::{
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
+mod audit;
 mod catalog;
+mod governance;
+mod notify;
+mod plan;
+mod review;
 mod rows;
 mod search;
 mod users;
@@ -495,7 +501,8 @@ impl Store for SqliteStore {
         new: NewVersion,
         source: &mut dyn RowSource,
     ) -> StoreResult<Version> {
-        self.create_version_impl(resource_id, new, source).await
+        self.create_version_impl(resource_id, new, source, ReviewState::Terbit)
+            .await
     }
 
     async fn list_versions(&self, resource_id: Id) -> StoreResult<Vec<Version>> {

@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use satudata_core::dataset::{ResourceKind, Version};
+use satudata_core::review::ReviewState;
 use satudata_core::row::Row;
 use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
@@ -31,13 +32,16 @@ const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
 type Q<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 
 /// What a table resource's rows look like.
-struct TableInfo {
-    schema: TableSchema,
-    types: Vec<StorageType>,
-    table: String,
+pub(crate) struct TableInfo {
+    pub(crate) schema: TableSchema,
+    pub(crate) types: Vec<StorageType>,
+    pub(crate) table: String,
 }
 
-async fn load_table<'e>(ex: impl SqliteExecutor<'e>, resource_id: Id) -> StoreResult<TableInfo> {
+pub(crate) async fn load_table<'e>(
+    ex: impl SqliteExecutor<'e>,
+    resource_id: Id,
+) -> StoreResult<TableInfo> {
     let body: Option<String> =
         sqlx::query_scalar("SELECT body FROM resources WHERE id = ? AND deleted_at IS NULL")
             .bind(resource_id)
@@ -69,7 +73,7 @@ fn bind_value(q: Q<'_>, v: Value) -> Q<'_> {
     }
 }
 
-fn read_value(r: &SqliteRow, idx: usize, t: StorageType) -> StoreResult<Value> {
+pub(crate) fn read_value(r: &SqliteRow, idx: usize, t: StorageType) -> StoreResult<Value> {
     let bad = |s: &str| StoreError::Backend(format!("bad stored cell '{s}'"));
     Ok(match t {
         StorageType::Integer => r
@@ -123,7 +127,7 @@ fn version_from_row(r: &SqliteRow) -> StoreResult<Version> {
 const VERSION_COLS: &str =
     "id, resource_id, number, created_by, created_at, row_count, rows_added, rows_removed, checksum, summary, seq";
 
-fn columns(n: usize) -> String {
+pub(crate) fn columns(n: usize) -> String {
     (0..n).map(column_name).collect::<Vec<_>>().join(", ")
 }
 
@@ -246,21 +250,24 @@ async fn insert_ints(
 }
 
 impl SqliteStore {
-    /// The version to read: the latest when `None` (0 when there is none yet), else it must exist.
+    /// The version to read: the latest published one when `None` (0 when there is none), else it
+    /// must exist (whatever its review state). Also whether it is the latest version of all, whose
+    /// rows are exactly those with `_vto IS NULL`.
     async fn resolve_version(
         &self,
         resource_id: Id,
         version: Option<i32>,
     ) -> StoreResult<(i32, bool)> {
-        let latest: i32 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(number), 0) FROM versions WHERE resource_id = ?",
+        let (latest, published): (i32, i32) = sqlx::query_as(
+            "SELECT COALESCE(MAX(number), 0), COALESCE(MAX(CASE WHEN state = 'terbit' THEN number END), 0) \
+             FROM versions WHERE resource_id = ?",
         )
         .bind(resource_id)
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
         match version {
-            None => Ok((latest, true)),
+            None => Ok((published, published == latest)),
             Some(v) if v >= 1 && v <= latest => Ok((v, v == latest)),
             Some(v) => Err(StoreError::NotFound(format!(
                 "version {v} of resource {resource_id}"
@@ -273,6 +280,7 @@ impl SqliteStore {
         resource_id: Id,
         new: NewVersion,
         source: &mut dyn RowSource,
+        state: ReviewState,
     ) -> StoreResult<Version> {
         let mut tx = self.begin_write().await?;
         let info = load_table(tx.conn(), resource_id).await?;
@@ -367,7 +375,7 @@ impl SqliteStore {
             seq,
         };
         sqlx::query(&format!(
-            "INSERT INTO versions ({VERSION_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO versions ({VERSION_COLS}, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(version.id)
         .bind(version.resource_id)
@@ -380,6 +388,7 @@ impl SqliteStore {
         .bind(&version.checksum)
         .bind(&version.summary)
         .bind(version.seq)
+        .bind(state.as_str())
         .execute(tx.conn())
         .await
         .map_err(db_err)?;

@@ -19,6 +19,7 @@ use satudata_store::Store;
 
 pub mod bench;
 pub mod cases;
+pub mod governance;
 
 /// A store under test and whatever must be kept alive until the case ends.
 pub struct Fixture {
@@ -93,6 +94,29 @@ macro_rules! store_suite {
             aggregate_refusals,
             seq_and_changes,
         );
+        $crate::store_suite!(@governance $factory;
+            gov_drafts_are_not_read_by_default,
+            gov_transition_journey,
+            gov_supersede_and_withdraw,
+            gov_review_queue,
+            gov_diff_versions,
+            gov_plan_items,
+            gov_plan_facts,
+            gov_notifications,
+            gov_usage_and_snapshots,
+            gov_metadata_reviews,
+            gov_audit_chain,
+        );
+    };
+    (@governance $factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let fixture: $crate::Fixture = ($factory).await.into();
+                $crate::governance::$case(fixture.store.clone()).await;
+                drop(fixture);
+            }
+        )*
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {
         $(

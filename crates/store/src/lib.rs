@@ -29,10 +29,13 @@ use satudata_core::Id;
 
 pub mod bootstrap;
 pub mod checks;
+pub mod governance;
+pub mod rowdiff;
 pub mod rowsql;
 pub mod rowtable;
 pub mod search;
 mod source;
+pub use governance::GovernanceStore;
 pub use search::{
     DatasetCondition, DatasetFacet, DatasetSort, DatasetSortField, FacetCount, MetaField,
 };
@@ -124,9 +127,10 @@ pub struct NewVersion {
     pub summary: String,
 }
 
-/// Everything satudata keeps, behind one trait. See the crate docs for the contract.
+/// Everything satudata keeps, behind one trait (with the governance records of
+/// [`GovernanceStore`]). See the crate docs for the contract.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: GovernanceStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 
@@ -316,7 +320,9 @@ pub trait Store: Send + Sync + 'static {
     // ---- versions and rows ----
 
     /// Create the next version of a table resource from the rows of `source`, in one transaction,
-    /// streaming (bounded memory). Rows must already be typed to the schema.
+    /// streaming (bounded memory). Rows must already be typed to the schema. The version is
+    /// published at once (seeds, operator imports); uploads that need the walidata's review use
+    /// [`GovernanceStore::create_draft_version`].
     async fn create_version(
         &self,
         resource_id: Id,
@@ -329,11 +335,13 @@ pub trait Store: Send + Sync + 'static {
 
     async fn get_version(&self, resource_id: Id, number: i32) -> StoreResult<Option<Version>>;
 
-    /// Query the rows of one version (the latest when `query.version` is `None`).
+    /// Query the rows of one version (the latest *published* one when `query.version` is `None`;
+    /// see [`governance`]).
     /// [`StoreError::Invalid`] names an unknown field; [`StoreError::NotFound`] a missing version.
     async fn query_rows(&self, resource_id: Id, query: &RowQuery) -> StoreResult<RowPage>;
 
-    /// Stream every row of one version in upload order, in batches, into `sink` (for exports).
+    /// Stream every row of one version (the latest published one when `None`) in upload order, in
+    /// batches, into `sink` (for exports).
     /// Returns the number of rows sent.
     async fn stream_rows(
         &self,

@@ -13,6 +13,8 @@ use satudata_core::organization::{Organization, OrganizationMeta};
 use satudata_core::row::{Row, RowPage, RowQuery};
 use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
+use satudata_core::{plan, review};
+use satudata_store::governance as gov;
 use satudata_store::{
     DatasetQuery, NewApiToken, NewVersion, OrgQuery, Page, RowSource, Store, StoreError,
     StoreResult,
@@ -245,5 +247,164 @@ impl Store for CountingStore {
         sink: tokio::sync::mpsc::Sender<Vec<Row>>,
     ) -> StoreResult<u64> {
         self.inner.stream_rows(resource_id, version, sink).await
+    }
+}
+
+/// Governance records. Audit appends and usage counts are not counted as writes: they record who
+/// read what (restricted reads are audited, and reads are counted for the quality score), which
+/// is the point of them and not a change of the data a GET could be abused for.
+#[async_trait]
+impl satudata_store::GovernanceStore for CountingStore {
+    async fn create_draft_version(
+        &self,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+    ) -> StoreResult<Version> {
+        self.count("create_draft_version");
+        self.inner.create_draft_version(resource_id, new, source).await
+    }
+    async fn version_states(&self, resource_id: Id) -> StoreResult<Vec<gov::VersionState>> {
+        self.inner.version_states(resource_id).await
+    }
+    async fn latest_published(&self, resource_id: Id) -> StoreResult<Option<i32>> {
+        self.inner.latest_published(resource_id).await
+    }
+    async fn apply_transition(&self, t: gov::NewTransition) -> StoreResult<review::ReviewEvent> {
+        self.count("apply_transition");
+        self.inner.apply_transition(t).await
+    }
+    async fn review_events(
+        &self,
+        resource_id: Id,
+        version: Option<i32>,
+    ) -> StoreResult<Vec<review::ReviewEvent>> {
+        self.inner.review_events(resource_id, version).await
+    }
+    async fn submission_record(
+        &self,
+        resource_id: Id,
+        version: i32,
+    ) -> StoreResult<Option<gov::SubmissionRecord>> {
+        self.inner.submission_record(resource_id, version).await
+    }
+    async fn published_meta(&self, resource_id: Id) -> StoreResult<Option<DatasetMeta>> {
+        self.inner.published_meta(resource_id).await
+    }
+    async fn review_queue(&self, q: &gov::QueueQuery) -> StoreResult<Page<gov::QueueItem>> {
+        self.inner.review_queue(q).await
+    }
+    async fn review_counts(&self) -> StoreResult<Vec<(Id, u64, u64)>> {
+        self.inner.review_counts().await
+    }
+    async fn diff_versions(
+        &self,
+        resource_id: Id,
+        from: i32,
+        to: i32,
+        limit: u32,
+    ) -> StoreResult<review::RowDiff> {
+        self.inner.diff_versions(resource_id, from, to, limit).await
+    }
+    async fn add_metadata_review(
+        &self,
+        r: review::MetadataReview,
+    ) -> StoreResult<review::MetadataReview> {
+        self.count("add_metadata_review");
+        self.inner.add_metadata_review(r).await
+    }
+    async fn metadata_reviews(&self, dataset_id: Id) -> StoreResult<Vec<review::MetadataReview>> {
+        self.inner.metadata_reviews(dataset_id).await
+    }
+    async fn create_plan_item(
+        &self,
+        meta: plan::PlanItemMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<plan::PlanItem> {
+        self.count("create_plan_item");
+        self.inner.create_plan_item(meta, actor).await
+    }
+    async fn create_plan_items(
+        &self,
+        metas: Vec<plan::PlanItemMeta>,
+        actor: Option<Id>,
+    ) -> StoreResult<u64> {
+        self.count("create_plan_items");
+        self.inner.create_plan_items(metas, actor).await
+    }
+    async fn update_plan_item(
+        &self,
+        id: Id,
+        meta: plan::PlanItemMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<plan::PlanItem> {
+        self.count("update_plan_item");
+        self.inner.update_plan_item(id, meta, actor).await
+    }
+    async fn delete_plan_item(&self, id: Id, actor: Option<Id>) -> StoreResult<()> {
+        self.count("delete_plan_item");
+        self.inner.delete_plan_item(id, actor).await
+    }
+    async fn get_plan_item(&self, id: Id) -> StoreResult<Option<plan::PlanItem>> {
+        self.inner.get_plan_item(id).await
+    }
+    async fn list_plan_items(&self, q: &gov::PlanQuery) -> StoreResult<Page<plan::PlanItem>> {
+        self.inner.list_plan_items(q).await
+    }
+    async fn copy_plan_forward(&self, year: i32, actor: Option<Id>) -> StoreResult<u64> {
+        self.count("copy_plan_forward");
+        self.inner.copy_plan_forward(year, actor).await
+    }
+    async fn plan_facts(&self, year: Option<i32>) -> StoreResult<Vec<plan::PlanFacts>> {
+        self.inner.plan_facts(year).await
+    }
+    async fn notify(
+        &self,
+        n: satudata_core::notification::NewNotification,
+    ) -> StoreResult<Vec<satudata_core::notification::Notification>> {
+        self.count("notify");
+        self.inner.notify(n).await
+    }
+    async fn list_notifications(
+        &self,
+        user_id: Id,
+        unread_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<satudata_core::notification::Notification>> {
+        self.inner
+            .list_notifications(user_id, unread_only, limit)
+            .await
+    }
+    async fn mark_notification_read(&self, user_id: Id, id: Id) -> StoreResult<()> {
+        self.count("mark_notification_read");
+        self.inner.mark_notification_read(user_id, id).await
+    }
+    async fn add_usage(&self, counts: Vec<(Id, chrono::NaiveDate, u64)>) -> StoreResult<()> {
+        self.inner.add_usage(counts).await
+    }
+    async fn usage_since(&self, since: chrono::NaiveDate) -> StoreResult<Vec<(Id, u64)>> {
+        self.inner.usage_since(since).await
+    }
+    async fn put_quality_snapshot(&self, org: Id, month: &str, score: f64) -> StoreResult<()> {
+        self.count("put_quality_snapshot");
+        self.inner.put_quality_snapshot(org, month, score).await
+    }
+    async fn quality_snapshots(&self, org: Id) -> StoreResult<Vec<(String, f64)>> {
+        self.inner.quality_snapshots(org).await
+    }
+    async fn append_audit(
+        &self,
+        record: satudata_core::audit::AuditRecord,
+    ) -> StoreResult<satudata_core::audit::AuditEntry> {
+        self.inner.append_audit(record).await
+    }
+    async fn list_audit(
+        &self,
+        q: &gov::AuditQuery,
+    ) -> StoreResult<Page<satudata_core::audit::AuditEntry>> {
+        self.inner.list_audit(q).await
+    }
+    async fn verify_audit(&self) -> StoreResult<gov::AuditVerification> {
+        self.inner.verify_audit().await
     }
 }
