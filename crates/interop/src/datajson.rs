@@ -109,11 +109,9 @@ pub fn dataset(site: &Site, p: &Package) -> Value {
         "description": if m.description.trim().is_empty() { m.title.clone() } else { m.description.clone() },
         "modified": iso_time(p.modified()),
         "issued": iso_time(p.dataset.created_at),
-        "publisher": {
-            "@type": "org:Organization",
-            "name": org.name,
-            "subOrganizationOf": {"@type": "org:Organization", "name": site.publisher_name},
-        },
+        // `subOrganizationOf` is left out: the schema's self-reference cannot be resolved offline
+        // by the validators harvesters use.
+        "publisher": {"@type": "org:Organization", "name": org.name},
         "contactPoint": Value::Object(contact),
         "accessLevel": access_level(m.access),
         "license": lic.url,

@@ -87,10 +87,22 @@ impl Drop for ChannelWriter {
     }
 }
 
+/// The chunks of a channel as a body. Unlike `stream::unfold`, it may be polled again after the
+/// end (the compression layer does).
+struct ChunkStream(mpsc::Receiver<io::Result<Bytes>>);
+
+impl futures_util::Stream for ChunkStream {
+    type Item = io::Result<Bytes>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
 fn body_of(rx: mpsc::Receiver<io::Result<Bytes>>) -> Body {
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    }))
+    Body::from_stream(ChunkStream(rx))
 }
 
 /// Start streaming the rows of one version; the receiver gets batches, and the handle the
@@ -459,14 +471,22 @@ pub async fn resource_file(
     }
 }
 
-/// `GET /dataset/{slug}/datapackage.json`.
+/// `GET /dataset/{slug}/datapackage.json` (for readers of the data).
 pub async fn datapackage_json(
     State(state): State<AppState>,
     auth: Auth,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
     let d = dataset(&state, &auth, &slug).await?;
+    // A package is its data: its resources point at downloads the reader must be able to fetch.
+    allow_data(&auth, &d)?;
     let data = publish::load(&state, &mut Cache::default(), &auth.principal, d).await?;
+    if !data.resources.iter().any(|e| e.has_rows()) {
+        // A Data Package needs at least one resource.
+        return Err(ApiError::not_found(format!(
+            "Dataset '{slug}' belum punya tabel berisi data."
+        )));
+    }
     let doc = datapackage(&publish::site(&state), &data.package(), Paths::Remote);
     Ok((
         [(header::CONTENT_TYPE, "application/json")],

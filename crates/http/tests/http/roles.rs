@@ -101,7 +101,7 @@ const CASES: &[Case] = &[
     case("GET",    "/dataset/{file}",                              "/dataset/<open>.ttl",                         "yyyyyy"),
     case("GET",    "/dataset/{file}",                              "/dataset/<closed>.jsonld",                    "nynyyy"),
     case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<open>/datapackage.json",            "yyyyyy"),
-    case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<closed>/datapackage.json",          "nynyyy"),
+    case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<closed>/datapackage.json",          "nynyny"),
     case("GET",    "/dataset/{slug}/datapackage.zip",              "/dataset/<open>/datapackage.zip",             "yyyyyy"),
     case("GET",    "/dataset/{slug}/datapackage.zip",              "/dataset/<limited>/datapackage.zip",          "nynyyy"),
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<open>/tabel.csv?bom=1",             "yyyyyy"),
