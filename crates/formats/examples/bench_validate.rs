@@ -77,6 +77,13 @@ fn main() {
         string_rate = Some(rate);
     }
     if mode != "read" {
+        // The embedded region registry is built once per process; report it apart from the rows.
+        let t = Instant::now();
+        satudata_formats::cell::region::code_exists((16, 2));
+        println!(
+            "region registry loaded in {:.3}s (once per process)",
+            t.elapsed().as_secs_f64()
+        );
         let t = Instant::now();
         let reader = open_path(file.as_ref(), &ReadOptions::default()).expect("open");
         let mut typed = 0u64;

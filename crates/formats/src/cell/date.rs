@@ -81,7 +81,7 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
 /// The two fixed-width forms that machine-written files use: `dd/mm/yyyy` (or `-`, `.`) and
 /// `yyyy-mm-dd`. `None` means "not this shape", not "invalid".
 #[inline]
-fn fixed_width(b: &[u8]) -> Option<Option<NaiveDate>> {
+pub(crate) fn fixed_width(b: &[u8]) -> Option<Option<NaiveDate>> {
     if b.len() != 10 {
         return None;
     }

@@ -79,6 +79,19 @@ pub struct ColumnParser {
     home_key: Option<region::CodeKey>,
     /// The last region code found in the registry and inside home: files are usually sorted by region.
     last_region_ok: Option<RegionCode>,
+    /// Which inline fast path applies.
+    fast: Fast,
+}
+
+/// The inline fast path of a column (see [`ColumnParser::parse_into`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fast {
+    None,
+    Text,
+    Integer,
+    Number,
+    Date,
+    Region(Level),
 }
 
 impl ColumnParser {
@@ -90,7 +103,34 @@ impl ColumnParser {
             _ => None,
         };
         let missing_list = field.missing_values.as_deref().unwrap_or(schema_missing);
+        // A missing or zero marker that looks like a value (`-999`, `0`, `2099-01-01`) must be seen by
+        // the general path first: then there is no fast path.
+        let marker_like_value = missing_list
+            .iter()
+            .chain(field.zero_values.iter().flatten())
+            .any(|m| m.bytes().any(|b| b.is_ascii_digit()));
+        let fast = match (field.region_level, field.field_type) {
+            (Some(level), _) => Fast::Region(level),
+            (None, FieldType::String | FieldType::Any | FieldType::Unsupported)
+                if field.zero_values.is_none() =>
+            {
+                Fast::Text
+            }
+            _ if marker_like_value => Fast::None,
+            (None, FieldType::Integer) => Fast::Integer,
+            (None, FieldType::Number) => Fast::Number,
+            (None, FieldType::Date) if field.format.as_deref().is_none_or(|f| !f.contains('%')) => {
+                Fast::Date
+            }
+            _ => Fast::None,
+        };
+        let fast = if marker_like_value && matches!(fast, Fast::Region(_)) {
+            Fast::None
+        } else {
+            fast
+        };
         ColumnParser {
+            fast,
             field_type: field.field_type,
             region_level: field.region_level,
             date_format: field.format.clone(),
@@ -145,7 +185,54 @@ impl ColumnParser {
 
     /// Read `raw` into `out` (reusing `out`'s text buffer when it holds one). On error `out` is left
     /// as [`Value::Null`].
-    pub fn parse_into(&mut self, raw: &str, out: &mut Value) -> Result<(), CellIssue> {
+    ///
+    /// The common cases (text, plain integers, numbers in the column's style, well-formed region codes,
+    /// fixed-width dates) are handled here, small enough to inline; everything else, including every
+    /// error, goes through the general path.
+    #[inline]
+    pub fn parse_into(&mut self, raw: &str, out: &mut Value) -> Result<(), Box<CellIssue>> {
+        match self.fast {
+            Fast::Text => {
+                if !self.missing.is_missing(raw) {
+                    set_text(out, raw);
+                    return Ok(());
+                }
+            }
+            Fast::Integer => {
+                if let Some(v) = plain_integer(raw) {
+                    *out = Value::Int(v);
+                    return Ok(());
+                }
+            }
+            Fast::Number => {
+                if let Some(v) = self
+                    .number
+                    .style()
+                    .and_then(|st| number::parse_styled_fast(raw, st))
+                {
+                    *out = Value::Num(v);
+                    return Ok(());
+                }
+            }
+            Fast::Date => {
+                if let Some(Some(d)) = date::fixed_width(raw.as_bytes()) {
+                    *out = Value::Date(d);
+                    return Ok(());
+                }
+            }
+            Fast::Region(level) => {
+                if self.region_fast(raw, level, out) {
+                    return Ok(());
+                }
+            }
+            Fast::None => {}
+        }
+        self.parse_general(raw, out).map_err(Box::new)
+    }
+
+    /// Everything [`ColumnParser::parse_into`] does not do inline.
+    #[inline(never)]
+    fn parse_general(&mut self, raw: &str, out: &mut Value) -> Result<(), CellIssue> {
         if !self.zero_values.is_empty()
             && matches!(self.field_type, FieldType::Number | FieldType::Integer)
             && self.zero_values.iter().any(|z| z == raw.trim())
@@ -167,10 +254,38 @@ impl ColumnParser {
         r
     }
 
+    /// A well-formed region code of the right level that exists and lies inside home.
+    #[inline]
+    fn region_fast(&mut self, raw: &str, level: Level, out: &mut Value) -> bool {
+        let Some(key) = region::fast_code_key(raw) else {
+            return false;
+        };
+        if key.1 as usize != level.digits()
+            || !region::code_exists(key)
+            || !self
+                .home_key
+                .is_none_or(|h| region::key_within(key, h) || region::key_within(h, key))
+        {
+            return false;
+        }
+        match out {
+            Value::Text(s) => {
+                s.clear();
+                region::push_dotted_text(raw, s);
+            }
+            _ => {
+                let mut s = String::with_capacity(13);
+                region::push_dotted_text(raw, &mut s);
+                *out = Value::Text(s);
+            }
+        }
+        true
+    }
+
     /// Read `raw` as a new value.
     pub fn parse(&mut self, raw: &str) -> Result<Value, CellIssue> {
         let mut v = Value::Null;
-        self.parse_into(raw, &mut v).map(|_| v)
+        self.parse_into(raw, &mut v).map(|_| v).map_err(|e| *e)
     }
 
     fn parse_present(&mut self, raw: &str, out: &mut Value) -> Result<(), CellIssue> {

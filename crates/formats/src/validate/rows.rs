@@ -99,6 +99,7 @@ pub(crate) fn check_cells(
             _ => "",
         };
         if let Err(issue) = f.parser.parse_into(raw, slot) {
+            let issue = *issue;
             out.errors.push(
                 ValidationError::new(issue.kind, issue.message_id, issue.message_en, issue.hint)
                     .at_row(row)
