@@ -145,7 +145,7 @@ impl PostgresStore {
             };
             let l = args.push(Arg::Int(i64::from(limit)));
             wh = format!(
-                "SELECT {value} AS v, COUNT(*) AS n FROM {from} WHERE {wh} GROUP BY 1 \
+                "SELECT v, n FROM (SELECT {value} AS v, COUNT(*) AS n FROM {from} WHERE {wh} GROUP BY 1) t \
                  ORDER BY n DESC, v COLLATE \"C\" LIMIT {l}"
             );
             let rows = args

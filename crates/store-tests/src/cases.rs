@@ -21,6 +21,10 @@ use satudata_store::{
 mod data_api;
 pub use data_api::*;
 
+// Catalogue search (CKAN package_search, issue 5).
+mod search;
+pub use search::*;
+
 // ---------------------------------------------------------------- helpers
 
 fn org_meta(slug: &str, name: &str, kind: OrgKind) -> OrganizationMeta {

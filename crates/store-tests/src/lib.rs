@@ -72,6 +72,7 @@ macro_rules! store_suite {
             datasets_crud,
             datasets_delete_is_tombstone,
             datasets_list_filters,
+            datasets_search_conditions_sort_facets,
             datasets_validation,
             resources_table_and_file,
             versions_counts,
