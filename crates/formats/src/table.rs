@@ -66,6 +66,7 @@ pub struct TableStream<R> {
     in_footer: bool,
     width: usize,
     done: bool,
+    pending_error: Option<ReadError>,
 }
 
 impl<R: TableReader> TableStream<R> {
@@ -95,6 +96,7 @@ impl<R: TableReader> TableStream<R> {
             in_footer: false,
             width,
             done: false,
+            pending_error: None,
         })
     }
 
@@ -113,6 +115,24 @@ impl<R: TableReader> TableStream<R> {
         &self.notes
     }
 
+    /// Read up to `n` rows ahead into the buffer (a larger sample for number-style decisions), without
+    /// changing what [`TableStream::next_row`] yields.
+    pub fn read_ahead(&mut self, n: usize) -> Result<(), ReadError> {
+        while self.buffered.len() < n && !self.done {
+            let mut rec = Record::new();
+            match self.reader.read_record(&mut rec) {
+                Ok(true) => self.buffered.push_back(rec),
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    // Reported after the rows read before it, where it happened.
+                    self.pending_error = Some(e);
+                    self.done = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Rows still buffered from header detection (a look-ahead sample for number-style decisions).
     pub fn lookahead(&self) -> impl Iterator<Item = &Record> {
         self.buffered.iter()
@@ -122,6 +142,9 @@ impl<R: TableReader> TableStream<R> {
         if let Some(r) = self.buffered.pop_front() {
             *rec = r;
             return Ok(true);
+        }
+        if let Some(e) = self.pending_error.take() {
+            return Err(e);
         }
         if self.done {
             return Ok(false);
@@ -233,6 +256,20 @@ mod tests {
         let (_, rows, _) = data_rows("id,name\n1,a\n,\n");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn read_ahead_keeps_rows_and_errors_in_place() {
+        let r = open_bytes(b"id\n1\n2\n3\n", &ReadOptions::default()).unwrap();
+        let mut t = TableStream::new(r, None).unwrap();
+        t.read_ahead(10).unwrap();
+        assert_eq!(t.lookahead().count(), 3);
+        let mut rec = Record::new();
+        let mut n = 0;
+        while t.next_row(&mut rec).unwrap() {
+            n += 1;
+        }
+        assert_eq!(n, 3);
     }
 
     #[test]

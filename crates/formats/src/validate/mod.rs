@@ -98,6 +98,9 @@ fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
             .is_some_and(|t| normalize_label(t) == normalize_label(label))
 }
 
+/// Rows read ahead to decide each number column's style before the first row is checked.
+const LOOKAHEAD: usize = 2000;
+
 /// Rows checked per batch (and split across threads when more than one core is available).
 const BATCH: usize = 1024;
 
@@ -267,7 +270,9 @@ impl<R: TableReader> Validator<R> {
         };
         v.collector.report.stats.fields = schema.fields.len();
         v.collector.report.header = Some(header);
-        // Decide number styles from the rows already read ahead for header detection.
+        // Decide number styles from a look-ahead sample: evidence anywhere in the first rows decides the
+        // column for all of them (a read error here surfaces when the rows are read).
+        let _ = v.stream.read_ahead(LOOKAHEAD);
         let sample: Vec<Record> = v.stream.lookahead().cloned().collect();
         for r in &sample {
             for f in &mut v.fields {

@@ -242,3 +242,17 @@ fn bad_schemas_are_setup_errors() {
         Err(SetupError::Schema(_))
     ));
 }
+
+#[test]
+fn number_style_evidence_deep_in_the_file_decides_early_rows() {
+    let schema = TableSchema::new(vec![Field::new("n", FieldType::Number)]);
+    let mut csv = "n\n".to_string();
+    for _ in 0..500 {
+        csv.push_str("1.234\n");
+    }
+    csv.push_str("\"7,5\"\n");
+    let (report, rows) = run(&csv, &schema, &ValidateOptions::default());
+    assert!(report.valid, "{:?}", &report.errors[..1]);
+    assert_eq!(rows[0].1, [Value::Num(1234.0)]);
+    assert_eq!(rows[500].1, [Value::Num(7.5)]);
+}
