@@ -115,20 +115,19 @@ impl Dedup {
     }
 
     fn spill(&mut self) -> std::io::Result<()> {
-        let mut entries: Vec<(u128, u64)> = self
-            .mem
-            .drain()
-            .map(|(k, r)| ((k.0[0] as u128) | ((k.0[1] as u128) << 64), r))
+        // 24-byte entries (no u128 alignment padding): the sort buffer stays smaller than the table.
+        let mut entries: Vec<[u64; 3]> = std::mem::take(&mut self.mem)
+            .into_iter()
+            .map(|(k, r)| [k.0[1], k.0[0], r])
             .collect();
         entries.sort_unstable();
         let path = temp_path();
         let mut w = BufWriter::new(File::create(&path)?);
-        for (h, r) in entries {
+        for [hi, lo, r] in entries {
+            let h = ((hi as u128) << 64) | lo as u128;
             w.write_all(&h.to_le_bytes())?;
             w.write_all(&r.to_le_bytes())?;
         }
-        // Give the table's memory back: the next run starts small again.
-        self.mem = HashMap::default();
         w.flush()?;
         self.runs.push(path);
         Ok(())
