@@ -1,6 +1,7 @@
 //! Integration tests of the HTTP layer: a real server on 127.0.0.1, a real SQLite store, a real
 //! HTTP client. One test binary (one link) with a module per concern.
 
+mod ckan;
 mod common;
 mod counting;
 mod demo;
