@@ -121,6 +121,16 @@ impl ApiError {
         )
     }
 
+    /// 429: the caller's rate limit is used up (the data API adds `Retry-After`).
+    pub fn too_many_requests(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "Terlalu banyak permintaan",
+            detail,
+        )
+    }
+
     /// 404.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(

@@ -23,6 +23,7 @@
 mod api;
 mod auth;
 mod csv_rows;
+mod dataapi;
 mod error;
 mod extract;
 mod layers;
@@ -33,6 +34,7 @@ mod routes;
 mod state;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
+pub use dataapi::limit::{Limit, RateLimits};
 pub use error::{ApiError, Problem, ProblemItem};
 pub use openapi::openapi;
 pub use routes::{routes, RouteSpec};

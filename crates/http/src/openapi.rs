@@ -42,6 +42,8 @@ Tulis data dengan token API: Authorization: Bearer <token> (buat di POST /api/v1
         api::versions::upload,
         api::rows::resource_rows,
         api::rows::dataset_rows,
+        api::aggregate::dataset_aggregate,
+        api::aggregate::resource_aggregate,
         api::users::me,
         api::users::list_tokens,
         api::users::create_token,

@@ -68,6 +68,7 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/api/v1/datasets/{slug}/resources" => api::resources::list),
     route!(POST "/api/v1/datasets/{slug}/resources" => api::resources::create),
     route!(GET "/api/v1/datasets/{slug}/rows" => api::rows::dataset_rows),
+    route!(GET "/api/v1/datasets/{slug}/aggregate" => api::aggregate::dataset_aggregate),
     route!(GET "/api/v1/resources/{id}" => api::resources::get),
     route!(DELETE "/api/v1/resources/{id}" => api::resources::delete),
     // Versions and rows.
@@ -75,6 +76,7 @@ static ROUTES: &[RouteSpec] = &[
     route!(POST "/api/v1/resources/{id}/versions" => api::versions::upload),
     route!(GET "/api/v1/resources/{id}/versions/{number}" => api::versions::get),
     route!(GET "/api/v1/resources/{id}/rows" => api::rows::resource_rows),
+    route!(GET "/api/v1/resources/{id}/aggregate" => api::aggregate::resource_aggregate),
     // Users and tokens.
     route!(GET "/api/v1/me" => api::users::me),
     route!(GET "/api/v1/me/tokens" => api::users::list_tokens),

@@ -27,6 +27,8 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     /// The OpenAPI document, serialised once on first request.
     pub(crate) openapi_json: Arc<OnceLock<String>>,
+    /// The data API's rate limiter and aggregate cache.
+    pub(crate) data_api: Arc<crate::dataapi::DataApi>,
 }
 
 impl AppState {
@@ -39,7 +41,14 @@ impl AppState {
             store,
             config: Arc::new(config),
             openapi_json: Arc::new(OnceLock::new()),
+            data_api: Arc::new(crate::dataapi::DataApi::default()),
         }
+    }
+
+    /// Rate-limit the data API (rows and aggregates) with these limits instead of the defaults.
+    pub fn with_rate_limits(mut self, limits: crate::RateLimits) -> Self {
+        self.data_api = Arc::new(crate::dataapi::DataApi::new(limits));
+        self
     }
 
     /// An absolute URL for a path of this instance (`/api/v1/…` → `http://host/api/v1/…`).

@@ -1,5 +1,6 @@
 //! The JSON API v1: one module per resource, each handler documented for OpenAPI.
 
+pub mod aggregate;
 pub mod changes;
 pub mod ckan;
 pub mod datasets;

@@ -248,6 +248,16 @@ impl Store for CountingStore {
     ) -> StoreResult<u64> {
         self.inner.stream_rows(resource_id, version, sink).await
     }
+    async fn latest_version(&self, resource_id: Id) -> StoreResult<Option<Version>> {
+        self.inner.latest_version(resource_id).await
+    }
+    async fn aggregate_rows(
+        &self,
+        resource_id: Id,
+        query: &satudata_core::aggregate::AggregateQuery,
+    ) -> StoreResult<satudata_core::aggregate::AggregatePage> {
+        self.inner.aggregate_rows(resource_id, query).await
+    }
 }
 
 /// Governance records. Audit appends and usage counts are not counted as writes: they record who

@@ -4,6 +4,7 @@
 mod ckan;
 mod common;
 mod counting;
+mod data_api;
 mod demo;
 mod journey;
 mod openapi;
