@@ -73,4 +73,6 @@ async fn demo_serves_the_same_regency_on_postgres() {
         !dir.path().join("satudata.db").exists(),
         "no SQLite file when PostgreSQL is configured"
     );
+    drop(server);
+    drop_postgres_database(&url).await;
 }
