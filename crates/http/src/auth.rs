@@ -131,6 +131,13 @@ impl FromRequestParts<AppState> for Auth {
         }
         let auth = authenticate(parts, state).await?;
         parts.extensions.insert(auth.clone());
+        // The audit trail records who made the request.
+        if let Some(trail) = parts
+            .extensions
+            .get::<std::sync::Arc<crate::audit_trail::RequestAudit>>()
+        {
+            trail.set_auth(&auth);
+        }
         Ok(auth)
     }
 }

@@ -21,12 +21,14 @@
 //! ```
 
 mod api;
+mod audit_trail;
 mod auth;
 mod csv_rows;
 mod dataapi;
 mod error;
 mod extract;
 mod layers;
+pub mod mail;
 mod openapi;
 mod pages;
 mod publish;
@@ -60,6 +62,8 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "serving HTTP");
     }
+    // The peer address is recorded in the audit log.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

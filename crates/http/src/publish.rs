@@ -132,7 +132,8 @@ pub async fn load(
     for r in state.store.list_resources(dataset.id).await? {
         let latest = match r.kind {
             satudata_core::dataset::ResourceKind::Table { .. } => {
-                state.store.list_versions(r.id).await?.into_iter().next()
+                // What is published: drafts and submissions stay out of open catalogues.
+                state.store.latest_version(r.id).await?
             }
             _ => None,
         };

@@ -101,6 +101,44 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/dataset/{slug}/datapackage.json" => api::downloads::datapackage_json),
     route!(GET "/dataset/{slug}/datapackage.zip" => api::downloads::datapackage_zip),
     route!(GET "/dataset/{slug}/{file}" => api::downloads::resource_file),
+    // Governance (issue 4): pemeriksaan, Daftar Data, kemutakhiran, quality, audit, notifications.
+    route!(GET "/kemutakhiran" => pages::kemutakhiran::kemutakhiran),
+    route!(GET "/kalender-rilis" => pages::kemutakhiran::kalender),
+    route!(GET "/kualitas" => pages::kemutakhiran::kualitas),
+    route!(GET "/kualitas/{slug}" => pages::kemutakhiran::kualitas_opd),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/submit" => api::review::submit),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/resubmit" => api::review::resubmit),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/return" => api::review::return_),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/approve" => api::review::approve),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/publish" => api::review::publish),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/withdraw" => api::review::withdraw),
+    route!(POST "/api/v1/resources/{id}/versions/{number}/archive" => api::review::archive),
+    route!(GET "/api/v1/resources/{id}/versions/{number}/review" => api::review::detail),
+    route!(GET "/api/v1/resources/{id}/diff" => api::review::diff),
+    route!(GET "/api/v1/review/queue" => api::review::queue),
+    route!(GET "/api/v1/datasets/{slug}/metadata-reviews" => api::review::metadata_reviews),
+    route!(POST "/api/v1/datasets/{slug}/metadata-reviews" => api::review::add_metadata_review),
+    route!(GET "/api/v1/plan-items" => api::plan::list),
+    route!(POST "/api/v1/plan-items" => api::plan::create),
+    route!(GET "/api/v1/plan-items/export.xlsx" => api::plan::export),
+    route!(POST "/api/v1/plan-items/import" => api::plan::import),
+    route!(POST "/api/v1/plan-items/copy-forward" => api::plan::copy_forward),
+    route!(GET "/api/v1/plan-items/{id}" => api::plan::get),
+    route!(PUT "/api/v1/plan-items/{id}" => api::plan::update),
+    route!(DELETE "/api/v1/plan-items/{id}" => api::plan::delete),
+    route!(GET "/api/v1/release-calendar" => api::plan::release_calendar),
+    route!(GET "/api/v1/kemutakhiran" => api::kemutakhiran::dashboard),
+    route!(GET "/api/v1/kemutakhiran/export.xlsx" => api::kemutakhiran::export),
+    route!(POST "/api/v1/kemutakhiran/reminders" => api::kemutakhiran::reminders),
+    route!(GET "/api/v1/quality/organizations" => api::quality::organizations),
+    route!(GET "/api/v1/quality/organizations/{slug}" => api::quality::organization),
+    route!(GET "/api/v1/quality/datasets/{slug}" => api::quality::dataset),
+    route!(POST "/api/v1/quality/snapshots" => api::quality::snapshots),
+    route!(GET "/api/v1/audit" => api::audit::list),
+    route!(GET "/api/v1/audit/export.csv" => api::audit::export),
+    route!(GET "/api/v1/audit/verify" => api::audit::verify),
+    route!(GET "/api/v1/me/notifications" => api::notifications::list),
+    route!(POST "/api/v1/me/notifications/{id}/read" => api::notifications::mark_read),
 ];
 
 /// Every route the application serves.
@@ -119,6 +157,10 @@ pub(crate) fn build(state: AppState) -> Router {
     let router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::audit_trail::record,
+        ))
         .with_state(state);
     layers::apply(router)
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub(crate) openapi_json: Arc<OnceLock<String>>,
     /// The data API's rate limiter and aggregate cache.
     pub(crate) data_api: Arc<crate::dataapi::DataApi>,
+    /// The SMTP mailer for notification e-mails, when configured.
+    pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
 }
 
 impl AppState {
@@ -42,7 +44,20 @@ impl AppState {
             config: Arc::new(config),
             openapi_json: Arc::new(OnceLock::new()),
             data_api: Arc::new(crate::dataapi::DataApi::default()),
+            mailer: None,
         }
+    }
+
+    /// Mail notifications through this SMTP server too (in-app notifications are always kept).
+    /// The error (English) says what is wrong with the configuration.
+    pub fn with_mail(mut self, config: &crate::mail::MailConfig) -> Result<Self, String> {
+        self.mailer = Some(Arc::new(crate::mail::Mailer::new(config)?));
+        Ok(self)
+    }
+
+    /// The mailer, when SMTP is configured.
+    pub(crate) fn mailer(&self) -> Option<&crate::mail::Mailer> {
+        self.mailer.as_deref()
     }
 
     /// Rate-limit the data API (rows and aggregates) with these limits instead of the defaults.

@@ -10,7 +10,7 @@ use satudata_core::plan::{PlanFacts, PlanItem, PlanItemMeta};
 use satudata_core::review::{MetadataReview, ReviewEvent, ReviewState, RowDiff};
 use satudata_core::Id;
 use satudata_store::governance::{
-    AuditQuery, AuditVerification, NewTransition, PlanQuery, QueueItem, QueueQuery,
+    Applied, AuditQuery, AuditVerification, NewTransition, PlanQuery, QueueItem, QueueQuery,
     SubmissionRecord, VersionState,
 };
 use satudata_store::{GovernanceStore, NewVersion, Page, RowSource, StoreResult};
@@ -37,7 +37,7 @@ impl GovernanceStore for PostgresStore {
         self.latest_published_impl(resource_id).await
     }
 
-    async fn apply_transition(&self, t: NewTransition) -> StoreResult<ReviewEvent> {
+    async fn apply_transition(&self, t: NewTransition) -> StoreResult<Applied> {
         self.apply_transition_impl(t).await
     }
 

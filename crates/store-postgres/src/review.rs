@@ -15,7 +15,7 @@ use satudata_core::row::Row;
 use satudata_core::user::Role;
 use satudata_core::{new_id, Id};
 use satudata_store::governance::{
-    NewTransition, QueueItem, QueueQuery, SubmissionChecks, SubmissionRecord, VersionState,
+    Applied, NewTransition, QueueItem, QueueQuery, SubmissionChecks, SubmissionRecord, VersionState,
 };
 use satudata_store::rowdiff::{pair_rows, Side};
 use satudata_store::{Page, StoreError, StoreResult};
@@ -152,7 +152,7 @@ impl PostgresStore {
         .map_err(db_err)
     }
 
-    pub(crate) async fn apply_transition_impl(&self, t: NewTransition) -> StoreResult<ReviewEvent> {
+    pub(crate) async fn apply_transition_impl(&self, t: NewTransition) -> StoreResult<Applied> {
         let mut tx = self.begin().await?;
         // Serialise with version creation and other transitions of the same table.
         load_table(&mut *tx, t.resource_id, true).await?;
@@ -232,14 +232,18 @@ impl PostgresStore {
             notes: t.notes,
         };
         insert_event(&mut tx, &event, t.checks.as_ref(), t.meta.as_ref()).await?;
+        let mut notifications = vec![];
         for n in t.notify {
-            crate::notify::notify_in(&mut tx, n, at).await?;
+            notifications.extend(crate::notify::notify_in(&mut tx, n, at).await?);
         }
         for id in moved {
             stamp(&mut tx, "versions", "version", id, "update", t.actor, at).await?;
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(event)
+        Ok(Applied {
+            event,
+            notifications,
+        })
     }
 
     pub(crate) async fn review_events_impl(

@@ -11,7 +11,7 @@ use satudata_core::row::Row;
 use satudata_core::user::Role;
 use satudata_core::{new_id, Id};
 use satudata_store::governance::{
-    NewTransition, QueueItem, QueueQuery, SubmissionChecks, SubmissionRecord, VersionState,
+    Applied, NewTransition, QueueItem, QueueQuery, SubmissionChecks, SubmissionRecord, VersionState,
 };
 use satudata_store::rowdiff::{pair_rows, Side};
 use satudata_store::{Page, StoreError, StoreResult};
@@ -150,7 +150,7 @@ impl SqliteStore {
         .map_err(db_err)
     }
 
-    pub(crate) async fn apply_transition_impl(&self, t: NewTransition) -> StoreResult<ReviewEvent> {
+    pub(crate) async fn apply_transition_impl(&self, t: NewTransition) -> StoreResult<Applied> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT v.id, v.state, r.dataset_id FROM versions v JOIN resources r ON r.id = v.resource_id \
@@ -225,11 +225,15 @@ impl SqliteStore {
             notes: t.notes,
         };
         insert_event(tx.conn(), &event, t.checks.as_ref(), t.meta.as_ref()).await?;
+        let mut notifications = vec![];
         for n in t.notify {
-            crate::notify::notify_in(tx.conn(), n, at).await?;
+            notifications.extend(crate::notify::notify_in(tx.conn(), n, at).await?);
         }
         tx.commit().await?;
-        Ok(event)
+        Ok(Applied {
+            event,
+            notifications,
+        })
     }
 
     pub(crate) async fn review_events_impl(

@@ -232,7 +232,10 @@ pub async fn gov_transition_journey(store: Arc<dyn Store>) {
         dedupe_key: None,
     }];
     let seq_before = store.current_seq().await.unwrap();
-    let e = store.apply_transition(submit).await.expect("submit");
+    let applied = store.apply_transition(submit).await.expect("submit");
+    assert_eq!(applied.notifications.len(), 1);
+    assert_eq!(applied.notifications[0].user_id, w.id);
+    let e = applied.event;
     assert_eq!((e.from, e.to), (ReviewState::Draf, ReviewState::Diajukan));
     assert_eq!(e.dataset_id, d.id);
     assert!(

@@ -95,6 +95,13 @@ impl NewTransition {
     }
 }
 
+/// What a transition did: the event, and the notifications it delivered (to mail copies).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub event: ReviewEvent,
+    pub notifications: Vec<Notification>,
+}
+
 /// The latest submission record of a version: its checks and the metadata as submitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmissionRecord {
@@ -192,7 +199,7 @@ pub trait GovernanceStore: Send + Sync {
 
     /// Apply a transition (see the module docs). [`crate::StoreError::NotFound`] for a missing
     /// version; [`crate::StoreError::Conflict`] when the workflow does not allow it now.
-    async fn apply_transition(&self, t: NewTransition) -> StoreResult<ReviewEvent>;
+    async fn apply_transition(&self, t: NewTransition) -> StoreResult<Applied>;
 
     /// Every transition of a resource (of one version when given), oldest first.
     async fn review_events(

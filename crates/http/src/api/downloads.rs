@@ -142,22 +142,22 @@ fn allow_data(auth: &Auth, d: &Dataset) -> ApiResult<()> {
     })
 }
 
-/// The version to serve, checked to exist.
+/// The version to serve: a published one (drafts and submissions are never downloads), checked
+/// to exist; the latest published one when none is asked for.
 async fn version_of(state: &AppState, r: &Resource, asked: Option<i32>) -> ApiResult<i32> {
     match asked {
-        Some(n) => state
-            .store
-            .get_version(r.id, n)
-            .await?
-            .map(|v| v.number)
-            .ok_or_else(|| ApiError::not_found(format!("Versi {n} tidak ada."))),
+        Some(n) => {
+            let published = super::review::version_state(state, r.id, n).await.ok()
+                == Some(satudata_core::review::ReviewState::Terbit);
+            published
+                .then_some(n)
+                .ok_or_else(|| ApiError::not_found(format!("Versi {n} tidak ada.")))
+        }
         None => state
             .store
-            .list_versions(r.id)
+            .latest_published(r.id)
             .await?
-            .first()
-            .map(|v| v.number)
-            .ok_or_else(|| ApiError::not_found("Tabel ini belum punya data.")),
+            .ok_or_else(|| ApiError::not_found("Tabel ini belum punya data terbit.")),
     }
 }
 
@@ -415,6 +415,7 @@ fn xlsx_body(
 pub async fn resource_file(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     Path((slug, file)): Path<(String, String)>,
     Query(q): Query<DownloadQuery>,
 ) -> ApiResult<Response> {
@@ -443,6 +444,7 @@ pub async fn resource_file(
             .into_response());
     }
     allow_data(&auth, &d)?;
+    crate::audit_trail::restricted_read(&trail, &d, &format!("download {file}"));
     let version = version_of(&state, &r, q.version).await?;
     let fname = format!("{}-{}-v{version}.{ext}", d.meta.slug, r.name);
     match ext {

@@ -1,15 +1,22 @@
 //! The JSON API v1: one module per resource, each handler documented for OpenAPI.
 
 pub mod aggregate;
+pub mod audit;
 pub mod changes;
 pub mod ckan;
 pub mod datasets;
 pub mod dcat;
 pub mod downloads;
+pub mod gov_xlsx;
 pub mod health;
+pub mod kemutakhiran;
+pub mod notifications;
 pub mod organizations;
+pub mod plan;
+pub mod quality;
 pub mod regions;
 pub mod resources;
+pub mod review;
 pub mod rows;
 pub mod topics;
 pub mod users;
@@ -134,4 +141,8 @@ pub mod tags {
     pub const DATA: &str = "data";
     /// Users and tokens.
     pub const USERS: &str = "pengguna";
+    /// Pemeriksaan: submissions, the walidata's queue, diffs, the pembina's metadata review.
+    pub const REVIEW: &str = "pemeriksaan";
+    /// Daftar Data, kemutakhiran, quality scores, the audit log.
+    pub const PLAN: &str = "tata-kelola";
 }

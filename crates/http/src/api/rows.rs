@@ -15,6 +15,7 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{find_dataset, find_resource};
+use crate::audit_trail::{restricted_read, AuditTrail};
 use crate::auth::Auth;
 use crate::dataapi::export::{self, Format, Sheet};
 use crate::dataapi::query::{encode_cursor, rows_request};
@@ -124,6 +125,7 @@ pub struct RowsParams {
 pub async fn resource_rows(
     State(state): State<AppState>,
     auth: Auth,
+    trail: AuditTrail,
     addr: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<Id>,
@@ -136,6 +138,7 @@ pub async fn resource_rows(
     let result = async {
         let (resource, dataset) = find_resource(&state, id).await?;
         allow_data(&auth, &dataset)?;
+        restricted_read(&trail, &dataset, &format!("resource {id} rows"));
         let path = format!("/api/v1/resources/{id}/rows");
         rows(&state, &headers, &resource, &dataset, params, &path).await
     }
@@ -166,6 +169,7 @@ pub async fn resource_rows(
 pub async fn dataset_rows(
     State(state): State<AppState>,
     auth: Auth,
+    trail: AuditTrail,
     addr: ClientAddr,
     headers: HeaderMap,
     Path(slug): Path<String>,
@@ -177,6 +181,7 @@ pub async fn dataset_rows(
     };
     let result = async {
         let (dataset, resource) = dataset_table(&state, &auth, &slug).await?;
+        restricted_read(&trail, &dataset, "rows");
         let path = format!("/api/v1/datasets/{slug}/rows");
         rows(&state, &headers, &resource, &dataset, params, &path).await
     }
@@ -222,20 +227,29 @@ pub(crate) fn table_schema(resource: &Resource) -> ApiResult<&TableSchema> {
     }
 }
 
-/// The version a request reads: the one it pins (404 when missing), else the latest published one
-/// (`None` when the table has no data yet).
+/// The version a request reads: the one it pins (404 when missing or not published: drafts and
+/// submissions are read through the review API), else the latest published one (`None` when the
+/// table has no published data yet).
 pub(crate) async fn version_for(
     state: &AppState,
     resource: Id,
     pinned: Option<i32>,
 ) -> ApiResult<Option<Version>> {
     match pinned {
-        Some(n) => state
-            .store
-            .get_version(resource, n)
-            .await?
-            .map(Some)
-            .ok_or_else(|| ApiError::not_found(format!("Versi {n} tabel ini tidak ada."))),
+        Some(n) => {
+            let missing = || ApiError::not_found(format!("Versi {n} tabel ini tidak ada."));
+            if super::review::version_state(state, resource, n).await.ok()
+                != Some(satudata_core::review::ReviewState::Terbit)
+            {
+                return Err(missing());
+            }
+            state
+                .store
+                .get_version(resource, n)
+                .await?
+                .map(Some)
+                .ok_or_else(missing)
+        }
         None => Ok(state.store.latest_version(resource).await?),
     }
 }

@@ -11,12 +11,14 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use satudata_core::access::Action;
 use satudata_core::dataset::{ResourceKind, Version};
+use satudata_core::review::ReviewState;
 use satudata_core::Id;
 use satudata_store::{ChannelRowSource, NewVersion};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 
+use super::review::{readable_version, sees_unpublished, version_state};
 use super::{created, find_resource};
 use crate::auth::Auth;
 use crate::csv_rows::{read_csv, ChannelReader, CsvError};
@@ -24,10 +26,19 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Path, Query};
 use crate::state::AppState;
 
+/// A version with its review state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionItem {
+    #[serde(flatten)]
+    pub version: Version,
+    /// Where the version stands in the pemeriksaan (`terbit` is what the public reads).
+    pub state: ReviewState,
+}
+
 /// The versions of a resource, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VersionList {
-    pub items: Vec<Version>,
+    pub items: Vec<VersionItem>,
 }
 
 /// Options of an upload.
@@ -57,9 +68,24 @@ pub async fn list(
         access: dataset.meta.access,
         organization: dataset.meta.organization_id,
     })?;
-    Ok(JsonResponse(VersionList {
-        items: state.store.list_versions(resource.id).await?,
-    }))
+    // The public sees published versions only; the producer, walidata, pembina and admin all.
+    let all = sees_unpublished(&auth, &dataset);
+    let states = state.store.version_states(resource.id).await?;
+    let items = state
+        .store
+        .list_versions(resource.id)
+        .await?
+        .into_iter()
+        .filter_map(|version| {
+            let st = states
+                .iter()
+                .find(|s| s.number == version.number)
+                .map(|s| s.state)
+                .unwrap_or(ReviewState::Terbit);
+            (all || st == ReviewState::Terbit).then_some(VersionItem { version, state: st })
+        })
+        .collect();
+    Ok(JsonResponse(VersionList { items }))
 }
 
 /// One version of a table resource.
@@ -69,7 +95,7 @@ pub async fn list(
         ("number" = i32, Path, description = "Version number (1, 2, …)"),
     ),
     responses(
-        (status = 200, body = Version),
+        (status = 200, body = VersionItem),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -78,30 +104,34 @@ pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, number)): Path<(Id, i32)>,
-) -> ApiResult<JsonResponse<Version>> {
+) -> ApiResult<JsonResponse<VersionItem>> {
     let (resource, dataset) = find_resource(&state, id).await?;
     auth.allow(Action::ReadMetadata {
         access: dataset.meta.access,
         organization: dataset.meta.organization_id,
     })?;
+    readable_version(&state, &auth, &dataset, resource.id, Some(number)).await?;
+    let st = version_state(&state, resource.id, number).await?;
     state
         .store
         .get_version(resource.id, number)
         .await?
-        .map(JsonResponse)
+        .map(|version| JsonResponse(VersionItem { version, state: st }))
         .ok_or_else(|| ApiError::not_found(format!("Versi {number} tidak ada.")))
 }
 
 /// Upload a new version of a table resource as a clean CSV (`Content-Type: text/csv`, UTF-8):
 /// the header holds the schema's field names, each cell its canonical form (`1234.5`,
 /// `2024-12-31`, `true`, `16.06.01.2001`). The body is streamed. The first bad cell aborts the
-/// upload with 422 naming row, column, value and why; nothing is written.
+/// upload with 422 naming row, column, value and why; nothing is written. The new version is a
+/// **draf**: the produsen submits it (`…/submit`) and the walidata publishes it; until then the
+/// public keeps reading the published version.
 #[utoipa::path(post, path = "/api/v1/resources/{id}/versions", tag = super::tags::DATA,
     params(("id" = String, Path, format = Uuid, description = "Resource id"), UploadQuery),
     request_body(content = String, content_type = "text/csv", description = "A clean CSV matching the resource's schema"),
     security(("bearer" = [])),
     responses(
-        (status = 201, body = Version),
+        (status = 201, body = VersionItem),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -160,7 +190,9 @@ pub async fn upload(
     };
     let write = async move {
         let mut source = ChannelRowSource::new(row_rx);
-        let result = store.create_version(resource.id, new, &mut source).await;
+        let result = store
+            .create_draft_version(resource.id, new, &mut source)
+            .await;
         // Close the channel at once so that a reader still sending learns that the store stopped.
         drop(source);
         result
@@ -181,7 +213,10 @@ pub async fn upload(
                 "/api/v1/resources/{}/versions/{}",
                 version.resource_id, version.number
             )),
-            version,
+            VersionItem {
+                version,
+                state: ReviewState::Draf,
+            },
         )),
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod about;
 pub mod home;
+pub mod kemutakhiran;
 pub mod layout;
 pub mod login;

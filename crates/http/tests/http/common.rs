@@ -253,6 +253,29 @@ impl Fixture {
         let (limited, _) = table_dataset(store, &org_a, "terbatas-a", Access::Terbatas, 1).await;
         let (closed, closed_table) =
             table_dataset(store, &org_a, "tertutup-a", Access::Tertutup, 1).await;
+        // Last year's Daftar Data has one item (this year's is for the tests to fill).
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+        store
+            .create_plan_item(
+                satudata_core::plan::PlanItemMeta {
+                    year: 2025,
+                    organization_id: org_a.id,
+                    title: "Jumlah penduduk 2025".into(),
+                    description: String::new(),
+                    kode: None,
+                    periodicity: Default::default(),
+                    level: None,
+                    due_update: day(3, 31),
+                    due_release: day(4, 30),
+                    priority: false,
+                    sources: vec![],
+                    dataset_id: None,
+                    topic: None,
+                },
+                None,
+            )
+            .await
+            .unwrap();
         Fixture {
             org_a,
             users,
@@ -271,6 +294,8 @@ impl Fixture {
 #[derive(Default)]
 pub struct Options {
     pub secure_cookies: bool,
+    /// Mail notifications through this SMTP server.
+    pub mail: Option<satudata_http::mail::MailConfig>,
 }
 
 pub async fn spawn() -> App {
@@ -293,6 +318,10 @@ pub async fn spawn_with(options: Options) -> App {
             secure_cookies: options.secure_cookies,
         },
     );
+    let state = match &options.mail {
+        Some(m) => state.with_mail(m).unwrap(),
+        None => state,
+    };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         satudata_http::serve(listener, state, async {
@@ -322,6 +351,8 @@ pub enum Body {
     Csv(String),
     /// A form; `csrf_token` is filled in by [`App::call`].
     Form(Vec<(&'static str, String)>),
+    /// Raw bytes with a content type (an XLSX upload).
+    Bytes(Vec<u8>, &'static str),
 }
 
 /// An answer, read whole.
@@ -383,6 +414,7 @@ impl App {
         match body {
             Body::None => {}
             Body::Json(v) => req = req.json(&v),
+            Body::Bytes(bytes, media) => req = req.header(CONTENT_TYPE, media).body(bytes),
             Body::Csv(text) => {
                 req = req
                     .header(CONTENT_TYPE, "text/csv; charset=utf-8")

@@ -272,7 +272,9 @@ impl satudata_store::GovernanceStore for CountingStore {
         source: &mut dyn RowSource,
     ) -> StoreResult<Version> {
         self.count("create_draft_version");
-        self.inner.create_draft_version(resource_id, new, source).await
+        self.inner
+            .create_draft_version(resource_id, new, source)
+            .await
     }
     async fn version_states(&self, resource_id: Id) -> StoreResult<Vec<gov::VersionState>> {
         self.inner.version_states(resource_id).await
@@ -280,7 +282,7 @@ impl satudata_store::GovernanceStore for CountingStore {
     async fn latest_published(&self, resource_id: Id) -> StoreResult<Option<i32>> {
         self.inner.latest_published(resource_id).await
     }
-    async fn apply_transition(&self, t: gov::NewTransition) -> StoreResult<review::ReviewEvent> {
+    async fn apply_transition(&self, t: gov::NewTransition) -> StoreResult<gov::Applied> {
         self.count("apply_transition");
         self.inner.apply_transition(t).await
     }

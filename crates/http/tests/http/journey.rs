@@ -25,9 +25,25 @@ impl App {
             Body::None => {}
             Body::Json(v) => req = req.json(&v),
             Body::Csv(text) => req = req.header("content-type", "text/csv").body(text),
-            Body::Form(_) => unreachable!(),
+            Body::Form(_) | Body::Bytes(..) => unreachable!(),
         }
         answer(req.send().await.unwrap()).await
+    }
+
+    /// The produsen submits version `n` and the walidata publishes it (uploads are drafts).
+    async fn publish_version(&self, produsen: &str, versions: &str, n: i64) {
+        let walidata = self.fx.tokens[&Who::Walidata].clone();
+        for (token, step) in [(produsen, "submit"), (walidata.as_str(), "publish")] {
+            let res = self
+                .bearer(
+                    token,
+                    Method::POST,
+                    &format!("{versions}/{n}/{step}"),
+                    Body::None,
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{step} {n}: {}", res.text);
+        }
     }
 }
 
@@ -136,6 +152,8 @@ async fn api_journey_from_organisation_to_versioned_rows() {
     assert_eq!(v1.status, StatusCode::CREATED, "{}", v1.text);
     assert_eq!(v1.json()["number"], 1);
     assert_eq!(v1.json()["row_count"], 3);
+    assert_eq!(v1.json()["state"], "draf");
+    app.publish_version(&token, &versions, 1).await;
     let mut v2_csv = String::from("tahun,kode_kecamatan,jumlah\n");
     for (i, k) in ["01", "02", "03", "04", "05"].iter().enumerate() {
         v2_csv.push_str(&format!("2024,16.06.{k},{}\n", 1000 + i * 10));
@@ -152,6 +170,7 @@ async fn api_journey_from_organisation_to_versioned_rows() {
     assert_eq!(v2.json()["number"], 2);
     assert_eq!(v2.json()["summary"], "Data 2024");
     assert!(v2.header("location").ends_with(&format!("{versions}/2")));
+    app.publish_version(&token, &versions, 2).await;
 
     let list = app.get(&versions, &[]).await.json();
     let numbers: Vec<i64> = list["items"]

@@ -6,6 +6,7 @@ mod common;
 mod counting;
 mod data_api;
 mod demo;
+mod governance;
 mod journey;
 mod openapi;
 mod pages;

@@ -166,6 +166,7 @@ async fn login_needs_the_csrf_token_and_sets_a_safe_session_cookie() {
 async fn secure_cookies_when_configured() {
     let app = spawn_with(Options {
         secure_cookies: true,
+        ..Options::default()
     })
     .await;
     let (cookie, token) = login_form(&app).await;

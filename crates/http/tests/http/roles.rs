@@ -114,6 +114,48 @@ const CASES: &[Case] = &[
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<open>/tabel.schema.json",           "yyyyyy"),
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<limited>/tabel.json",               "nynyyy"),
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<closed>/tabel.csv",                 "nynyny"),
+    // Governance (issue 4). `<draft_v>`, `<submitted_v>` and `<returned_v>` are fresh versions of the
+    // open table in that state, one per try.
+    case("GET",    "/kemutakhiran",                                "/kemutakhiran?tahun=2026",                    "yyyyyy"),
+    case("GET",    "/kalender-rilis",                              "/kalender-rilis",                             "yyyyyy"),
+    case("GET",    "/kualitas",                                    "/kualitas",                                   "yyyyyy"),
+    case("GET",    "/kualitas/{slug}",                             "/kualitas/dinas-a",                           "yyyyyy"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/submit",   "/api/v1/resources/<open_table>/versions/<draft_v>/submit",       "nynyny"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/resubmit", "/api/v1/resources/<open_table>/versions/<returned_v>/resubmit",  "nynyny"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/return",   "/api/v1/resources/<open_table>/versions/<submitted_v>/return",   "nnnyny"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/approve",  "/api/v1/resources/<open_table>/versions/<submitted_v>/approve",  "nnnyny"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/publish",  "/api/v1/resources/<open_table>/versions/<submitted_v>/publish",  "nnnyny"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/withdraw", "/api/v1/resources/<open_table>/versions/<submitted_v>/withdraw", "nynyny"),
+    case("POST",   "/api/v1/resources/{id}/versions/{number}/archive",  "/api/v1/resources/<open_table>/versions/<returned_v>/archive",   "nnnyny"),
+    case("GET",    "/api/v1/resources/{id}/versions/{number}/review",   "/api/v1/resources/<open_table>/versions/2/review",               "nynyyy"),
+    case("GET",    "/api/v1/resources/{id}/versions/{number}/review",   "/api/v1/resources/<closed_table>/versions/1/review",             "nynyny"),
+    case("GET",    "/api/v1/resources/{id}/diff",                  "/api/v1/resources/<open_table>/diff?from=1&to=2", "yyyyyy"),
+    case("GET",    "/api/v1/resources/{id}/diff",                  "/api/v1/resources/<closed_table>/diff?from=0&to=1", "nynyny"),
+    case("GET",    "/api/v1/review/queue",                         "/api/v1/review/queue",                        "nnnyny"),
+    case("GET",    "/api/v1/datasets/{slug}/metadata-reviews",     "/api/v1/datasets/<open>/metadata-reviews",    "nynyyy"),
+    case("POST",   "/api/v1/datasets/{slug}/metadata-reviews",     "/api/v1/datasets/<open>/metadata-reviews",    "nnnnyy"),
+    case("GET",    "/api/v1/plan-items",                           "/api/v1/plan-items?year=2026",                "yyyyyy"),
+    case("POST",   "/api/v1/plan-items",                           "/api/v1/plan-items",                          "nnnyny"),
+    case("GET",    "/api/v1/plan-items/export.xlsx",               "/api/v1/plan-items/export.xlsx?year=2026",    "yyyyyy"),
+    case("POST",   "/api/v1/plan-items/import",                    "/api/v1/plan-items/import",                   "nnnyny"),
+    case("POST",   "/api/v1/plan-items/copy-forward",              "/api/v1/plan-items/copy-forward",             "nnnyny"),
+    case("GET",    "/api/v1/plan-items/{id}",                      "/api/v1/plan-items/<any_plan_item>",          "yyyyyy"),
+    case("PUT",    "/api/v1/plan-items/{id}",                      "/api/v1/plan-items/<plan_item>",              "nnnyny"),
+    case("DELETE", "/api/v1/plan-items/{id}",                      "/api/v1/plan-items/<plan_item>",              "nnnyny"),
+    case("GET",    "/api/v1/release-calendar",                     "/api/v1/release-calendar?year=2026",          "yyyyyy"),
+    case("GET",    "/api/v1/kemutakhiran",                         "/api/v1/kemutakhiran?year=2026",              "yyyyyy"),
+    case("GET",    "/api/v1/kemutakhiran/export.xlsx",             "/api/v1/kemutakhiran/export.xlsx",            "yyyyyy"),
+    case("POST",   "/api/v1/kemutakhiran/reminders",               "/api/v1/kemutakhiran/reminders",              "nnnyny"),
+    case("GET",    "/api/v1/quality/organizations",                "/api/v1/quality/organizations",               "yyyyyy"),
+    case("GET",    "/api/v1/quality/organizations/{slug}",         "/api/v1/quality/organizations/dinas-a",       "yyyyyy"),
+    case("GET",    "/api/v1/quality/datasets/{slug}",              "/api/v1/quality/datasets/<open>",             "yyyyyy"),
+    case("GET",    "/api/v1/quality/datasets/{slug}",              "/api/v1/quality/datasets/<closed>",           "nynyyy"),
+    case("POST",   "/api/v1/quality/snapshots",                    "/api/v1/quality/snapshots",                   "nnnyny"),
+    case("GET",    "/api/v1/audit",                                "/api/v1/audit?action=write&limit=5",          "nnnnny"),
+    case("GET",    "/api/v1/audit/export.csv",                     "/api/v1/audit/export.csv",                    "nnnnny"),
+    case("GET",    "/api/v1/audit/verify",                         "/api/v1/audit/verify",                        "nnnnny"),
+    case("GET",    "/api/v1/me/notifications",                     "/api/v1/me/notifications?unread=true",        "nyyyyy"),
+    case("POST",   "/api/v1/me/notifications/{id}/read",           "/api/v1/me/notifications/<own_notification>/read", "nyyyyy"),
 ];
 
 /// Fill in the `<name>` placeholders; some create a fresh record so that each try has its own.
@@ -168,6 +210,7 @@ async fn materialise(app: &App, sample: &str, who: Who, n: usize) -> String {
             .unwrap();
         path = path.replace("<own_token>", &t.id.to_string());
     }
+    path = crate::governance::materialise(app, path, who, n).await;
     assert!(!path.contains('<'), "unfilled placeholder in {path}");
     path
 }
@@ -215,6 +258,9 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         })),
         ("POST", "/api/3/action/{name}" | "/api/action/{name}") => {
             Body::Json(json!({"q": "penduduk", "rows": 2}))
+        }
+        (m, r) if crate::governance::body(m, r, n).is_some() => {
+            crate::governance::body(m, r, n).unwrap()
         }
         (m, r) => panic!("no body for {m} {r}: add one to the test"),
     }
