@@ -39,6 +39,9 @@ enum Command {
     /// Kelola pengguna: tambah, daftar, peran, kata sandi, token API.
     #[command(subcommand)]
     User(commands::user::UserCommand),
+    /// Log audit: periksa rantai hash (`satudata audit verify`).
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => commands::serve::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
             Command::User(cmd) => commands::user::run(cmd).await,
+            Command::Audit(cmd) => commands::audit::run(cmd).await,
         }
     });
     match result {
