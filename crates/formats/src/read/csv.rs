@@ -202,7 +202,14 @@ impl TableReader for CsvReader {
         // LF file is numbered one too low: the terminator it lacks cannot be seen from here.)
         let end_line = self.rdr.position().line();
         let last_line = end_line.saturating_sub(self.terminator_lines);
-        let first_line = last_line.saturating_sub(memchr_count(self.rec.as_slice()));
+        // Only a record that moved the line count by more than one can hold newlines or follow blank
+        // lines: count its newlines only then.
+        let inner = if last_line > self.prev_last_line + 1 {
+            memchr_count(self.rec.as_slice())
+        } else {
+            0
+        };
+        let first_line = last_line.saturating_sub(inner);
         let blanks = first_line.saturating_sub(self.prev_last_line + 1);
         self.prev_last_line = last_line.max(self.prev_last_line);
         if blanks > 0 {

@@ -103,9 +103,11 @@ impl Record {
         let base = self.buf.len();
         let n = self.ends.len();
         let mut end = 0;
+        // In ASCII text every offset is a character boundary.
+        let ascii = text.is_ascii();
         for l in lens {
             end += l;
-            if !text.is_char_boundary(end.min(text.len())) || end > text.len() {
+            if end > text.len() || (!ascii && !text.is_char_boundary(end)) {
                 self.ends.truncate(n);
                 return false;
             }

@@ -145,6 +145,71 @@ impl FieldConstraints {
         v: &Value,
         canonical: &mut Vec<u8>,
     ) -> Option<Violation> {
+        if self.passes(field_type, raw, v) {
+            return None;
+        }
+        self.violation(field_type, raw, v, canonical)
+    }
+
+    /// Whether a present value meets every constraint: the quick test, with no messages built.
+    #[inline]
+    fn passes(&self, field_type: FieldType, raw: &str, v: &Value) -> bool {
+        let below = |bound: &Value| match (v, bound) {
+            (Value::Int(x), Value::Int(b)) => x < b,
+            _ => compare(v, bound) == Some(Ordering::Less),
+        };
+        let above = |bound: &Value| match (v, bound) {
+            (Value::Int(x), Value::Int(b)) => x > b,
+            _ => compare(v, bound) == Some(Ordering::Greater),
+        };
+        if self.minimum.as_ref().is_some_and(|(b, _)| below(b))
+            || self.maximum.as_ref().is_some_and(|(b, _)| above(b))
+        {
+            return false;
+        }
+        if self.min_length.is_some() || self.max_length.is_some() {
+            if let Value::Text(s) = v {
+                let n = if s.is_ascii() {
+                    s.len()
+                } else {
+                    s.chars().count()
+                };
+                if self.min_length.is_some_and(|m| n < m) || self.max_length.is_some_and(|m| n > m)
+                {
+                    return false;
+                }
+            }
+        }
+        if let Some((re, _)) = &self.pattern {
+            let text = match (field_type, v) {
+                (FieldType::String, _) => raw,
+                (_, Value::Text(s)) => s.as_str(),
+                _ => raw,
+            };
+            if !re.is_match(text) {
+                return false;
+            }
+        }
+        if self.enum_values.is_some() {
+            if let (Some(list), Value::Text(t)) = (&self.enum_text, v) {
+                return list.iter().any(|e| bytes_eq(e.as_bytes(), t.as_bytes()));
+            }
+            // Other types: the full check decides.
+            return false;
+        }
+        true
+    }
+
+    /// Which constraint a value breaks, with messages (the slow path after [`Self::passes`]).
+    #[cold]
+    #[inline(never)]
+    fn violation(
+        &self,
+        field_type: FieldType,
+        raw: &str,
+        v: &Value,
+        canonical: &mut Vec<u8>,
+    ) -> Option<Violation> {
         if let Some((min, text)) = &self.minimum {
             if compare(v, min) == Some(Ordering::Less) {
                 return Some(Violation {
