@@ -13,6 +13,9 @@
 //!   datasets a user deletes in the demo stay deleted. The five demo logins and their roles are
 //!   checked (and restored if missing) on every call.
 //! - **Labelled**: every dataset's description says [`DEMO_NOTE`]; contacts use `.example` domains.
+//! - **Governed**: a Daftar Data for the current year with OPDs on time, late and missing, submissions
+//!   waiting in the walidata's queue and one returned with notes ([`governance`]; relative to the day
+//!   of the first seed).
 
 use std::collections::HashMap;
 
@@ -28,6 +31,7 @@ use satudata_store::bootstrap::{ensure_region_organizations, region_org_slug};
 use satudata_store::{NewVersion, RowSource, Store};
 
 mod datasets;
+pub mod governance;
 mod orgs;
 mod profile;
 mod rng;
@@ -170,6 +174,10 @@ pub async fn seed(store: &dyn Store, home: &RegionCode) -> anyhow::Result<DemoSu
             .with_context(|| format!("organisasi {} tidak ada", u.organization))?;
         ensure_role(store, user_id, org.id, u).await?;
     }
+    // The Daftar Data of this year, with deliveries on time, late and missing (once).
+    governance::seed(store, governance::today_wib())
+        .await
+        .context("membuat Daftar Data dan riwayat pemeriksaan demo")?;
     summary.seeded_now = store.current_seq().await? != seq_before;
     Ok(summary)
 }

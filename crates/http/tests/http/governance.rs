@@ -988,3 +988,134 @@ async fn quality_pages_say_what_to_do() {
         "a verdict to fix needs a note"
     );
 }
+
+/// The counts in a row of the `/kemutakhiran` page: (total, on time, late).
+fn page_counts(html: &str, slug: &str) -> Option<(u64, u64, u64)> {
+    let start = html.find(&format!("data-organization=\"{slug}\""))?;
+    let row = &html[start..start + html[start..].find("</tr>")?];
+    let cells: Vec<u64> = row
+        .split("<td")
+        .skip(1)
+        .filter_map(|c| c.split('>').nth(1)?.split('<').next()?.trim().parse().ok())
+        .collect();
+    Some((cells[0], cells[1], cells[2]))
+}
+
+#[tokio::test]
+async fn the_demo_kemutakhiran_page_lists_every_opd_as_its_plan_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(
+        satudata_store_sqlite::SqliteStore::open(&dir.path().join("demo.db"))
+            .await
+            .unwrap(),
+    );
+    let home = satudata_core::region::RegionCode::parse(satudata_demo::DEMO_HOME).unwrap();
+    satudata_demo::seed(store.as_ref(), &home).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = satudata_http::AppState::new(
+        store.clone(),
+        satudata_http::HttpConfig {
+            home_region: home,
+            instance_name: "Satu Data Musi Banyuasin".into(),
+            base_url: base.clone(),
+            secure_cookies: false,
+        },
+    );
+    tokio::spawn(satudata_http::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let api = base.clone();
+    let get = |path: String| async move {
+        crate::common::answer(reqwest::get(format!("{base}{path}")).await.unwrap()).await
+    };
+
+    // The plan, recomputed here from the items themselves.
+    let today = (Utc::now() + Duration::hours(7)).date_naive();
+    let facts = store
+        .plan_facts(Some(today.format("%Y").to_string().parse().unwrap()))
+        .await
+        .unwrap();
+    assert!(facts.len() >= 20, "{} plan items", facts.len());
+    let page = get("/kemutakhiran".into()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let opds = store
+        .list_organizations(&satudata_store::OrgQuery {
+            kind: Some(satudata_core::organization::OrgKind::Opd),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(opds.items.len() >= 12);
+    let (mut on_time, mut late) = (0, 0);
+    for org in
+        opds.items
+            .iter()
+            .chain([&store.get_organization("diskominfo").await.unwrap().unwrap()])
+    {
+        let mine: Vec<_> = facts
+            .iter()
+            .filter(|f| f.organization_slug == org.meta.slug)
+            .map(|f| satudata_core::plan::item_status(f, today).status)
+            .collect();
+        let want = (
+            mine.len() as u64,
+            mine.iter()
+                .filter(|s| matches!(s, satudata_core::plan::Timeliness::TepatWaktu { .. }))
+                .count() as u64,
+            mine.iter().filter(|s| s.is_late()).count() as u64,
+        );
+        let got = page_counts(&page.text, &org.meta.slug)
+            .unwrap_or_else(|| panic!("{} is not on /kemutakhiran", org.meta.slug));
+        assert_eq!(got, want, "{}", org.meta.slug);
+        assert!(page.text.contains(&org.meta.name));
+        on_time += want.1;
+        late += want.2;
+    }
+    assert!(on_time >= 3 && late >= 3, "on time {on_time}, late {late}");
+    assert!(page.text.contains("Per desa/kelurahan"));
+
+    // The walidata's queue holds waiting submissions and the returned one is visible to its OPD.
+    let token = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            let u = store.get_user_by_username(name).await.unwrap().unwrap();
+            let secret = satudata_auth::new_token_secret();
+            store
+                .create_token(satudata_store::NewApiToken {
+                    user_id: u.id,
+                    name: "uji".into(),
+                    secret_hash: satudata_auth::secret_hash(&secret),
+                    expires_at: None,
+                })
+                .await
+                .unwrap();
+            secret
+        }
+    };
+    let walidata = token("walidata").await;
+    let http = reqwest::Client::new();
+    let queue: Json = http
+        .get(format!("{api}/api/v1/review/queue"))
+        .bearer_auth(&walidata)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(queue["total"].as_u64().unwrap() >= 3, "{queue}");
+    let returned: Json = http
+        .get(format!("{api}/api/v1/review/queue?state=dikembalikan"))
+        .bearer_auth(&walidata)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(returned["total"], 1, "{returned}");
+}
