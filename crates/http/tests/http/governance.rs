@@ -1119,3 +1119,189 @@ async fn the_demo_kemutakhiran_page_lists_every_opd_as_its_plan_says() {
         .unwrap();
     assert_eq!(returned["total"], 1, "{returned}");
 }
+
+/// The benchmark of issue 4: the kemutakhiran dashboard and the review queue with 100 OPDs, 5,000
+/// plan items and 20,000 versions, on SQLite. Ignored in normal runs; `bench/governance.sh` runs
+/// it in release mode and prints the figures (no timing is asserted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run bench/governance.sh"]
+async fn bench_dashboard_and_queue() {
+    use satudata_core::dataset::{DatasetMeta, NewResource, ResourceKind};
+    use satudata_core::organization::{OrgKind, OrganizationMeta};
+    use std::time::Instant;
+
+    let (opds, per_opd, versions, items) = (100usize, 10usize, 20usize, 5_000usize);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(
+        satudata_store_sqlite::SqliteStore::open(&dir.path().join("bench.db"))
+            .await
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let metas: Vec<OrganizationMeta> = (0..opds)
+        .map(|i| OrganizationMeta {
+            slug: format!("opd-{i:03}"),
+            name: format!("Dinas Uji {i:03}"),
+            acronym: None,
+            kind: OrgKind::Opd,
+            description: String::new(),
+            region_code: Some("16.06".into()),
+            parent_id: None,
+            email: None,
+            phone: None,
+            address: None,
+            website: None,
+        })
+        .collect();
+    store.create_organizations(metas, None).await.unwrap();
+    let today = (Utc::now() + Duration::hours(7)).date_naive();
+    let year: i32 = today.format("%Y").to_string().parse().unwrap();
+    let mut plan = vec![];
+    let mut queue_expected = 0;
+    for i in 0..opds {
+        let org = store.get_organization(&format!("opd-{i:03}")).await.unwrap().unwrap();
+        let mut ds_ids = vec![];
+        for k in 0..per_opd {
+            let d = store
+                .create_dataset(DatasetMeta::new(format!("Data {i}-{k}"), format!("data-{i}-{k}"), org.id), None)
+                .await
+                .unwrap();
+            let r = store
+                .create_resource(
+                    d.id,
+                    NewResource {
+                        name: "tabel".into(),
+                        title: "Tabel".into(),
+                        description: String::new(),
+                        kind: ResourceKind::Table { schema: sample_schema() },
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+            for v in 0..versions {
+                let rows = vec![
+                    vec![Value::Text("16.06.01".into()), Value::Int(2000 + v as i64), Value::Int(v as i64)],
+                    vec![Value::Text("16.06.02".into()), Value::Int(2000 + v as i64), Value::Int(k as i64)],
+                ];
+                let mut src = VecRowSource::new(rows);
+                if v + 1 < versions {
+                    store.create_version(r.id, NewVersion::default(), &mut src).await.unwrap();
+                } else {
+                    let n = store
+                        .create_draft_version(r.id, NewVersion::default(), &mut src)
+                        .await
+                        .unwrap()
+                        .number;
+                    let mut t = NewTransition::new(r.id, n, ReviewAction::Submit, None, Role::Walidata);
+                    t.at = Some(Utc::now() - Duration::days((k * 7) as i64));
+                    store.apply_transition(t).await.unwrap();
+                    if k % 2 == 0 {
+                        let mut t = NewTransition::new(r.id, n, ReviewAction::Publish, None, Role::Walidata);
+                        t.at = Some(Utc::now() - Duration::days((k * 7) as i64) + Duration::days(2));
+                        store.apply_transition(t).await.unwrap();
+                    } else {
+                        queue_expected += 1;
+                    }
+                }
+            }
+            ds_ids.push(d.id);
+        }
+        for j in 0..items / opds {
+            let mut m = PlanItemMeta {
+                year,
+                organization_id: org.id,
+                title: format!("Rencana {i}-{j}"),
+                description: String::new(),
+                kode: None,
+                periodicity: Periodicity::Tahunan,
+                level: None,
+                due_update: today + Duration::days(j as i64 * 5 - 120),
+                due_release: today + Duration::days(j as i64 * 5 - 100),
+                priority: j % 3 == 0,
+                sources: vec![ReferenceSource::Rpjmd],
+                dataset_id: Some(ds_ids[j % per_opd]),
+                topic: None,
+            };
+            if m.due_update.format("%Y").to_string() != year.to_string() {
+                m.due_update = today;
+                m.due_release = today + Duration::days(10);
+            }
+            plan.push(m);
+        }
+    }
+    store.create_plan_items(plan, None).await.unwrap();
+    eprintln!("generated {opds} OPDs, {} datasets, {} versions, {items} plan items in {:?}",
+        opds * per_opd, opds * per_opd * versions, started.elapsed());
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = satudata_http::AppState::new(
+        store.clone(),
+        satudata_http::HttpConfig {
+            home_region: satudata_core::region::RegionCode::parse("16.06").unwrap(),
+            instance_name: "Bench".into(),
+            base_url: base.clone(),
+            secure_cookies: false,
+        },
+    );
+    tokio::spawn(satudata_http::serve(listener, state, std::future::pending()));
+    let admin = store
+        .create_user(
+            satudata_core::user::NewUser {
+                username: "walidata".into(),
+                display_name: "Walidata".into(),
+                email: None,
+                password_hash: "x".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let kominfo = store.get_organization("opd-000").await.unwrap().unwrap();
+    store.set_membership(admin.id, kominfo.id, Some(Role::Walidata), None).await.unwrap();
+    let secret = satudata_auth::new_token_secret();
+    store
+        .create_token(satudata_store::NewApiToken {
+            user_id: admin.id,
+            name: "bench".into(),
+            secret_hash: satudata_auth::secret_hash(&secret),
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let mut report = vec![];
+    for (name, path, auth) in [
+        ("dashboard JSON (every item)", format!("/api/v1/kemutakhiran?year={year}"), false),
+        ("dashboard JSON (rollups only)", format!("/api/v1/kemutakhiran?year={year}&rincian=false"), false),
+        ("page /kemutakhiran", format!("/kemutakhiran?tahun={year}"), false),
+        ("review queue (50 oldest)", "/api/v1/review/queue?limit=50".to_string(), true),
+    ] {
+        let mut times = vec![];
+        for _ in 0..21 {
+            let t = Instant::now();
+            let mut req = http.get(format!("{base}{path}"));
+            if auth {
+                req = req.bearer_auth(&secret);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            let body = res.bytes().await.unwrap();
+            times.push(t.elapsed());
+            if name.starts_with("review") {
+                let v: Json = serde_json::from_slice(&body).unwrap();
+                assert_eq!(v["total"], queue_expected);
+            }
+            if name.starts_with("dashboard JSON (every") {
+                let v: Json = serde_json::from_slice(&body).unwrap();
+                assert_eq!(v["totals"]["total"], items as u64);
+            }
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        let worst = times[times.len() - 2];
+        report.push(format!("{name:<32} median {median:>8.1?}  p95 {worst:>8.1?}"));
+    }
+    eprintln!("\n{}", report.join("\n"));
+}
