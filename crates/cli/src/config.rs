@@ -25,6 +25,12 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Data API requests per second per client address without a token (0: no limit).
+    pub rate_limit_per_ip: Option<f64>,
+    /// Data API requests per second per user with a token or session (0: no limit).
+    pub rate_limit_per_token: Option<f64>,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 /// The file form: every key optional.
@@ -39,6 +45,9 @@ struct FileConfig {
     instance_name: Option<String>,
     base_url: Option<String>,
     secure_cookies: Option<bool>,
+    rate_limit_per_ip: Option<f64>,
+    rate_limit_per_token: Option<f64>,
+    trust_forwarded_for: Option<bool>,
 }
 
 /// Flags given on the command line (override everything).
@@ -67,6 +76,9 @@ impl Config {
             instance_name: None,
             base_url: None,
             secure_cookies: false,
+            rate_limit_per_ip: None,
+            rate_limit_per_token: None,
+            trust_forwarded_for: false,
         }
     }
 
@@ -114,6 +126,11 @@ impl Config {
         if let Some(v) = f.secure_cookies {
             self.secure_cookies = v;
         }
+        self.rate_limit_per_ip = f.rate_limit_per_ip.or(self.rate_limit_per_ip);
+        self.rate_limit_per_token = f.rate_limit_per_token.or(self.rate_limit_per_token);
+        if let Some(v) = f.trust_forwarded_for {
+            self.trust_forwarded_for = v;
+        }
     }
 
     fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
@@ -134,6 +151,24 @@ impl Config {
                 *slot = Some(v);
             }
         }
+        for (key, slot) in [
+            ("SATUDATA_RATE_LIMIT_PER_IP", &mut self.rate_limit_per_ip),
+            (
+                "SATUDATA_RATE_LIMIT_PER_TOKEN",
+                &mut self.rate_limit_per_token,
+            ),
+        ] {
+            if let Some(v) = env(key) {
+                let rate: f64 = v.trim().parse().ok().filter(|r: &f64| *r >= 0.0).ok_or_else(|| {
+                    anyhow::anyhow!("{key}='{v}' tidak sah: pakai jumlah permintaan per detik (0 = tanpa batas)")
+                })?;
+                *slot = Some(rate);
+            }
+        }
+        if let Some(v) = env("SATUDATA_TRUST_FORWARDED_FOR") {
+            self.trust_forwarded_for =
+                matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "ya");
+        }
         if let Some(v) = env("SATUDATA_SECURE_COOKIES") {
             self.secure_cookies = match v.to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "ya" => true,
@@ -144,6 +179,24 @@ impl Config {
             };
         }
         Ok(())
+    }
+
+    /// The data API's rate limits: the defaults of `satudata_http::RateLimits`, with the rates set
+    /// here (bursts of five seconds' worth, at least 10).
+    pub fn rate_limits(&self) -> satudata_http::RateLimits {
+        let mut limits = satudata_http::RateLimits::default();
+        let limit = |rate: f64| satudata_http::Limit {
+            per_second: rate.max(0.0),
+            burst: (rate * 5.0).max(10.0),
+        };
+        if let Some(r) = self.rate_limit_per_ip {
+            limits.per_ip = limit(r);
+        }
+        if let Some(r) = self.rate_limit_per_token {
+            limits.per_token = limit(r);
+        }
+        limits.trust_forwarded_for = self.trust_forwarded_for;
+        limits
     }
 
     /// The database URL, defaulting to the embedded store in the data directory.

@@ -36,6 +36,12 @@ enum Command {
     Serve(commands::serve::Args),
     /// Jalankan contoh Kabupaten Musi Banyuasin dengan data demo di http://127.0.0.1:8080.
     Demo(commands::demo::Args),
+    /// Periksa berkas terhadap skema, tanpa server (0 sah, 1 tidak sah, 2 berkas tak bisa dipakai).
+    Validate(commands::validate::Args),
+    /// Simpulkan skema (Table Schema) dari isi berkas.
+    Infer(commands::infer::Args),
+    /// Impor berkas sebagai versi baru (draf) sebuah tabel: semua atau tidak sama sekali.
+    Import(commands::import::Args),
     /// Kelola pengguna: tambah, daftar, peran, kata sandi, token API.
     #[command(subcommand)]
     User(commands::user::UserCommand),
@@ -45,6 +51,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     runtime::init_logging(cli.log_format);
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -62,6 +69,9 @@ fn main() -> ExitCode {
             Command::Serve(args) => commands::serve::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
             Command::User(cmd) => commands::user::run(cmd).await,
+            Command::Validate(args) => commands::validate::run(args).await,
+            Command::Infer(args) => commands::infer::run(args).await,
+            Command::Import(args) => commands::import::run(args).await,
             Command::Audit(cmd) => commands::audit::run(cmd).await,
         }
     });
@@ -71,5 +81,15 @@ fn main() -> ExitCode {
             eprintln!("galat: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`satudata validate … | head`) would panic.
+/// Command-line tools should simply stop, as `cat` does.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -158,7 +158,9 @@ impl<R: TableReader> TableStream<R> {
     pub fn next_row(&mut self, rec: &mut Record) -> Result<bool, ReadError> {
         loop {
             if let Some(row) = self.pending_blank.front().copied() {
-                if self.stash.is_some() || self.done {
+                // `done` only says the reader is exhausted: rows may still wait in the look-ahead
+                // buffer, and a note among them means these blanks were below the table.
+                if self.stash.is_some() || (self.done && self.buffered.is_empty()) {
                     self.pending_blank.pop_front();
                     rec.reset(row);
                     return Ok(true);

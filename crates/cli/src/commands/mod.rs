@@ -2,5 +2,9 @@
 
 pub mod audit;
 pub mod demo;
+pub mod import;
+pub mod infer;
 pub mod serve;
+pub mod tabular;
 pub mod user;
+pub mod validate;

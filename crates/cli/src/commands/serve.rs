@@ -52,7 +52,8 @@ pub async fn start(cfg: Config, banner: Option<Banner>) -> anyhow::Result<()> {
             base_url: cfg.base_url(),
             secure_cookies: cfg.secure_cookies,
         },
-    );
+    )
+    .with_rate_limits(cfg.rate_limits());
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| {

@@ -256,3 +256,19 @@ fn number_style_evidence_deep_in_the_file_decides_early_rows() {
     assert_eq!(rows[0].1, [Value::Num(1234.0)]);
     assert_eq!(rows[500].1, [Value::Num(7.5)]);
 }
+
+#[test]
+fn an_empty_line_before_the_source_line_is_not_a_blank_row() {
+    // Small files are read whole into the look-ahead buffer while the header is detected.
+    let schema = TableSchema::new(vec![
+        Field::new("kode_desa", FieldType::String),
+        Field::new("tahun", FieldType::Year),
+        Field::new("jumlah", FieldType::Integer),
+    ]);
+    let csv =
+        "kode_desa;tahun;jumlah\n1606012001;2024;3\n1606012002;2024;2\n\nSumber: Dinas Kesehatan\n";
+    let (report, rows) = run(csv, &schema, &ValidateOptions::default());
+    assert!(report.valid, "{:?}", kinds(&report));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(report.notes.len(), 1);
+}
