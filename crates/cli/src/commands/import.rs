@@ -120,7 +120,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut n: u64 = 0;
         while validator.next_row() {
             n += 1;
-            if n % 4_096 == 0 {
+            if n.is_multiple_of(4_096) {
                 bar.set_position(n);
             }
             if !sending {

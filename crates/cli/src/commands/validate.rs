@@ -82,7 +82,7 @@ fn run_validation(args: &Args) -> Result<ExitCode, Unusable> {
     let mut n: u64 = 0;
     while validator.next_row() {
         n += 1;
-        if n % 65_536 == 0 {
+        if n.is_multiple_of(65_536) {
             progress.set_position(n);
         }
     }
