@@ -179,27 +179,40 @@ pub(crate) fn check_batch(
     }
     // The first half on a helper thread with cloned parsers, the second here; then merge the
     // evidence the helper saw into the main parsers.
-    let mid = n / 2;
+    // The helper takes more than half: the calling thread also does the sequential checks.
+    let mid = n * 3 / 5;
     let mut helper: Vec<FieldWork> = fields.to_vec();
     let base: Vec<_> = fields.iter().map(|f| f.parser.evidence()).collect();
     let (recs_a, recs_b) = recs[..n].split_at(mid);
     let (out_a, out_b) = out[..n].split_at_mut(mid);
-    std::thread::scope(|s| {
-        let h = s.spawn(|| {
-            let mut canon = Vec::new();
-            for (r, o) in recs_a.iter().zip(out_a.iter_mut()) {
-                check_cells(&mut helper, shape, r, o, &mut canon);
-            }
-        });
+    let helped = std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .name("satudata-check".into())
+            .spawn_scoped(s, || {
+                let mut canon = Vec::new();
+                for (r, o) in recs_a.iter().zip(out_a.iter_mut()) {
+                    check_cells(&mut helper, shape, r, o, &mut canon);
+                }
+            });
         let mut canon = Vec::new();
         for (r, o) in recs_b.iter().zip(out_b.iter_mut()) {
             check_cells(fields, shape, r, o, &mut canon);
         }
         // A panic in the helper is a bug; surface it rather than report half-checked rows.
-        if let Err(e) = h.join() {
-            std::panic::resume_unwind(e);
+        match h.map(|h| h.join()) {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => std::panic::resume_unwind(e),
+            Err(_) => false,
         }
     });
+    if !helped {
+        // No thread could be started: check the first half here, in order.
+        let mut canon = Vec::new();
+        for (r, o) in recs[..mid].iter().zip(out[..mid].iter_mut()) {
+            check_cells(fields, shape, r, o, &mut canon);
+        }
+        return;
+    }
     for ((main, h), base) in fields.iter_mut().zip(&helper).zip(&base) {
         main.parser.add_evidence(&h.parser.evidence(), base);
     }
