@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod runtime;
+mod smtp;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -24,6 +24,7 @@ mod api;
 mod audit_trail;
 mod auth;
 mod csv_rows;
+mod daily;
 mod dataapi;
 mod error;
 mod extract;
@@ -35,6 +36,7 @@ mod publish;
 mod routes;
 mod state;
 
+pub use daily::{run_daily, spawn_daily, DailyOutcome};
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use dataapi::limit::{Limit, RateLimits};
 pub use error::{ApiError, Problem, ProblemItem};

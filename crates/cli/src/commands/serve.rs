@@ -54,6 +54,18 @@ pub async fn start(cfg: Config, banner: Option<Banner>) -> anyhow::Result<()> {
         },
     )
     .with_rate_limits(cfg.rate_limits());
+    // Notifications are mailed too when SMTP is configured (SATUDATA_SMTP_*).
+    let state = match crate::smtp::from_env(|k| std::env::var(k).ok())? {
+        Some(mail) => {
+            tracing::info!(host = %mail.host, "notification e-mail on");
+            state
+                .with_mail(&mail)
+                .map_err(|e| anyhow::anyhow!("konfigurasi SMTP tidak sah: {e}"))?
+        }
+        None => state,
+    };
+    // Reminders of the Daftar Data and quality snapshots, daily.
+    satudata_http::spawn_daily(state.clone());
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| {

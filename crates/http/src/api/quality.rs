@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::Json as JsonResponse;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration};
 use satudata_core::access::Action;
 use satudata_core::dataset::{Access, Dataset, ResourceKind};
 use satudata_core::organization::{OrgKind, Organization};
@@ -30,7 +30,6 @@ const USAGE_DAYS: i64 = 90;
 
 /// What every dataset's score needs from the whole instance, loaded once.
 pub struct Context {
-    today: NaiveDate,
     reviews: HashMap<Id, (u64, u64)>,
     deliveries: HashMap<Id, Vec<Timeliness>>,
     usage: HashMap<Id, u64>,
@@ -65,7 +64,6 @@ impl Context {
             .into_iter()
             .collect();
         Ok(Context {
-            today,
             reviews,
             deliveries,
             usage,
@@ -310,6 +308,22 @@ pub async fn dataset(
     }))
 }
 
+/// Record this month's score of every organisation; returns how many.
+pub async fn record_snapshots(state: &AppState) -> ApiResult<usize> {
+    let today = today_wib();
+    let month = format!("{:04}-{:02}", today.year(), today.month());
+    let mut n = 0;
+    for s in overview(state).await? {
+        let org = find_organization(state, &s.organization).await?;
+        state
+            .store
+            .put_quality_snapshot(org.id, &month, s.score)
+            .await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// What a snapshot run recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SnapshotOutcome {
@@ -331,17 +345,9 @@ pub async fn snapshots(
     trail: AuditTrail,
 ) -> ApiResult<JsonResponse<SnapshotOutcome>> {
     auth.allow(Action::ManagePlan)?;
-    let ctx = Context::load(&state).await?;
-    let month = format!("{:04}-{:02}", ctx.today.year(), ctx.today.month());
-    let mut n = 0;
-    for s in overview(&state).await? {
-        let org = find_organization(&state, &s.organization).await?;
-        state
-            .store
-            .put_quality_snapshot(org.id, &month, s.score)
-            .await?;
-        n += 1;
-    }
+    let today = today_wib();
+    let month = format!("{:04}-{:02}", today.year(), today.month());
+    let n = record_snapshots(&state).await?;
     trail.note(
         "quality.snapshot",
         "organization",
