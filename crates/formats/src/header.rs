@@ -49,8 +49,28 @@ pub struct Detection {
     pub data_start: usize,
 }
 
+/// Filled cells of a row; a row whose filled cells all hold the same text counts as one (an HTML title
+/// or note spanning the table's width is repeated in every column it covers).
+pub fn filled_cells(r: &Record) -> usize {
+    let mut filled = r.cells().iter().map(str::trim).filter(|c| !c.is_empty());
+    let Some(first) = filled.next() else {
+        return 0;
+    };
+    let mut n = 1;
+    let mut all_same = true;
+    for c in filled {
+        n += 1;
+        all_same &= c == first;
+    }
+    if all_same {
+        1
+    } else {
+        n
+    }
+}
+
 fn nonempty(r: &Record) -> usize {
-    r.cells().iter().filter(|c| !c.trim().is_empty()).count()
+    filled_cells(r)
 }
 
 /// A number, a percentage or a date-like value: data, not a label.

@@ -40,10 +40,13 @@ const NOTE_PREFIXES: &[&str] = &[
     "tanggal update",
 ];
 
-/// Whether a row is a note: one filled cell, starting like a note or source line.
+/// Whether a row is a note: one filled cell (or one text spanning the row), starting like a note or
+/// source line.
 pub fn is_note(r: &Record) -> bool {
-    let mut filled = r.cells().iter().map(|c| c.trim()).filter(|c| !c.is_empty());
-    let (Some(first), None) = (filled.next(), filled.next()) else {
+    if crate::header::filled_cells(r) != 1 {
+        return false;
+    }
+    let Some(first) = r.cells().iter().map(|c| c.trim()).find(|c| !c.is_empty()) else {
         return false;
     };
     let lower = first.to_lowercase();
@@ -186,25 +189,29 @@ impl<R: TableReader> TableStream<R> {
                 }
                 continue;
             }
-            // Notes have one filled cell: rule most rows out after two.
-            let filled = rec
-                .cells()
-                .iter()
-                .filter(|c| !c.trim().is_empty())
-                .take(2)
-                .count();
+            // Notes have one filled cell (or one text spanning the row): most rows are ruled out by
+            // their first two filled cells differing.
+            let filled = {
+                let mut two = rec.cells().iter().map(str::trim).filter(|c| !c.is_empty());
+                match (two.next(), two.next()) {
+                    (Some(a), Some(b)) if a == b => crate::header::filled_cells(rec),
+                    (Some(_), Some(_)) => 2,
+                    (Some(_), None) => 1,
+                    _ => 0,
+                }
+            };
             if filled == 1 && (is_note(rec) || (self.in_footer && self.width >= 2)) {
                 self.in_footer = true;
                 self.pending_blank.clear();
+                let text = rec
+                    .cells()
+                    .iter()
+                    .map(str::trim)
+                    .find(|c| !c.is_empty())
+                    .unwrap_or_default();
                 self.notes.push(Note {
                     row_number: rec.row(),
-                    text: rec
-                        .cells()
-                        .iter()
-                        .map(|c| c.trim())
-                        .filter(|c| !c.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    text: text.to_string(),
                 });
                 continue;
             }

@@ -162,7 +162,9 @@ pub fn detect_format(head: &[u8], ext: Option<&str>) -> Result<Format, ReadError
     }
     match t[0] {
         b'<' => {
-            if contains_ci(t, b"urn:schemas-microsoft-com:office:spreadsheet") {
+            if contains_ci(t, b"urn:schemas-microsoft-com:office:spreadsheet")
+                && contains_ci(t, b"<workbook")
+            {
                 return Err(ReadError::not_a_table(
                     "lembar kerja XML Excel 2003 (SpreadsheetML); buka di Excel lalu simpan sebagai .xlsx",
                     "an Excel 2003 XML spreadsheet (SpreadsheetML); re-save it as .xlsx",
@@ -269,6 +271,17 @@ mod tests {
         ));
         assert!(matches!(
             detect_format(b"\x00\x01\x02\x03garbage", None),
+            Err(ReadError::NotATable { .. })
+        ));
+    }
+
+    #[test]
+    fn bps_html_xls_and_spreadsheetml_are_told_apart() {
+        let bps = b"<html xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\r\n<body><table><tr><td>1</td></tr></table></body></html>";
+        assert_eq!(detect_format(bps, Some("xls")).unwrap(), Format::Html);
+        let xml = b"<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet><Table><Row/></Table></Worksheet></Workbook>";
+        assert!(matches!(
+            detect_format(xml, Some("xls")),
             Err(ReadError::NotATable { .. })
         ));
     }

@@ -344,6 +344,50 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_bps_style_export_in_windows_1252() {
+        // As BPS's site serves it: Excel HTML namespaces, styles, a title row, a merged header, numbers
+        // with Indonesian separators, a source line, Windows-1252 text.
+        let mut page = b"<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><head><meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\"><style>.xl65{mso-number-format:\"\\@\";}</style></head><body>\r\n<table border=0 cellpadding=0 cellspacing=0>\r\n".to_vec();
+        page.extend_from_slice(b"<tr><td colspan=3 class=xl65>Jumlah Penduduk Menurut Kecamatan (Jiwa), 2024</td></tr>\r\n");
+        page.extend_from_slice(
+            b"<tr><td rowspan=2>Kecamatan</td><td colspan=2>Jenis Kelamin</td></tr>\r\n",
+        );
+        page.extend_from_slice(b"<tr><td>Laki-laki</td><td>Perempuan</td></tr>\r\n");
+        page.extend_from_slice(
+            b"<tr><td>Babat Supat</td><td class=xl65 x:num>12.345</td><td>11.987</td></tr>\r\n",
+        );
+        page.extend_from_slice(b"<tr><td>Sungai Keruh</td><td>9.001</td><td>8.870</td></tr>\r\n");
+        page.extend_from_slice(b"<tr><td colspan=3>Sumber: BPS Kabupaten Musi Banyuasin \x96 Proyeksi</td></tr>\r\n</table></body></html>");
+        let r = HtmlReader::from_bytes(&page, &ReadOptions::default()).unwrap();
+        let mut t = crate::table::TableStream::new(r, None).unwrap();
+        assert_eq!(
+            t.header().labels,
+            [
+                "Kecamatan",
+                "Jenis Kelamin / Laki-laki",
+                "Jenis Kelamin / Perempuan"
+            ]
+        );
+        assert_eq!(t.header().skipped.len(), 1);
+        let mut rec = Record::new();
+        let mut rows = vec![];
+        while t.next_row(&mut rec).unwrap() {
+            rows.push(rec.to_vec());
+        }
+        assert_eq!(
+            rows,
+            [
+                ["Babat Supat", "12.345", "11.987"],
+                ["Sungai Keruh", "9.001", "8.870"]
+            ]
+        );
+        assert_eq!(t.notes().len(), 1);
+        assert!(t.notes()[0]
+            .text
+            .contains("BPS Kabupaten Musi Banyuasin – Proyeksi"));
+    }
+
+    #[test]
     fn pages_without_tables_are_reported() {
         assert!(matches!(
             HtmlReader::from_bytes(
