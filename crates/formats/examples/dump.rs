@@ -12,7 +12,7 @@ fn main() {
             let mut rec = Record::new();
             for _ in 0..n {
                 match r.read_record(&mut rec) {
-                    Ok(true) => println!("{:>4} {:?}", rec.row(), rec.cells()),
+                    Ok(true) => println!("{:>4} {:?}", rec.row(), rec.to_vec()),
                     Ok(false) => break,
                     Err(e) => {
                         println!("error: {e}");
