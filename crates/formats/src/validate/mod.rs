@@ -102,7 +102,7 @@ fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
 const LOOKAHEAD: usize = 2000;
 
 /// Rows checked per batch (and split across threads when more than one core is available).
-const BATCH: usize = 1024;
+const BATCH: usize = 4096;
 
 /// A streaming validator.
 pub struct Validator<R: TableReader> {
