@@ -183,6 +183,14 @@ fn single_kind(
     }
 }
 
+/// Make a machine-written decimal (from a typed spreadsheet or JSON number) unambiguous: `1.234` would
+/// read as 1234 in an Indonesian column, so it becomes `1.2340`. Other texts are left as they are.
+pub fn disambiguate_decimal(text: &mut String) {
+    if classify_number(text) == NumberEvidence::Ambiguous && text.contains('.') {
+        text.push('0');
+    }
+}
+
 /// Why a number could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberError {
@@ -570,6 +578,25 @@ mod tests {
         }
         assert_eq!(parse_styled_fast("12.5", NumberStyle::Indonesian), None);
         assert_eq!(parse_styled_fast("1.2345", NumberStyle::Indonesian), None);
+    }
+
+    #[test]
+    fn machine_decimals_are_made_unambiguous() {
+        for (a, b) in [
+            ("1.234", "1.2340"),
+            ("-12.500", "-12.5000"),
+            ("1234.5", "1234.5"),
+            ("12", "12"),
+            ("0.125", "0.125"),
+        ] {
+            let mut s = a.to_string();
+            disambiguate_decimal(&mut s);
+            assert_eq!(s, b);
+            assert_eq!(
+                parse_number(&s, NumberStyle::English),
+                parse_number(a, NumberStyle::English)
+            );
+        }
     }
 
     #[test]

@@ -111,7 +111,11 @@ pub fn json_cell(v: &Json, out: &mut String) {
         Json::Null => {}
         Json::String(s) => out.push_str(s),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&n.to_string()),
+        Json::Number(n) => {
+            out.push_str(&n.to_string());
+            // A JSON number is never Indonesian-grouped: keep `1.234` from reading as 1234.
+            crate::cell::number::disambiguate_decimal(out);
+        }
         other => out.push_str(&other.to_string()),
     }
 }
@@ -378,6 +382,23 @@ mod tests {
         assert!(JsonReader::new(Box::new(&br#"{"a":1}"#[..])).is_err());
         assert!(JsonReader::new(Box::new(&br#"[1,2]"#[..])).is_err());
         assert!(JsonReader::new(Box::new(&br#"[{"a":"#[..])).is_err());
+    }
+
+    #[test]
+    fn typed_decimals_are_not_ambiguous() {
+        let schema =
+            satudata_core::schema::TableSchema::new(vec![satudata_core::schema::Field::new(
+                "r",
+                satudata_core::schema::FieldType::Number,
+            )]);
+        let r = JsonReader::new(Box::new(&br#"[{"r":1.234},{"r":2.5}]"#[..])).unwrap();
+        let mut vals = vec![];
+        let report = crate::validate::validate_with(r, &schema, &Default::default(), |_, v| {
+            vals.push(v[0].clone())
+        })
+        .unwrap();
+        assert!(report.valid, "{:?}", report.errors);
+        assert_eq!(vals[0], satudata_core::value::Value::Num(1.234));
     }
 
     #[test]

@@ -490,6 +490,8 @@ pub fn cell_text(d: &Data, out: &mut String) {
                 let _ = write!(out, "{}", *f as i64);
             } else {
                 let _ = write!(out, "{f}");
+                // A typed number is never Indonesian-grouped: keep `1.234` from reading as 1234.
+                crate::cell::number::disambiguate_decimal(out);
             }
         }
         Data::Bool(b) => {
