@@ -125,6 +125,7 @@ pub struct AggregateParams {
 pub async fn dataset_aggregate(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     addr: ClientAddr,
     headers: HeaderMap,
     Path(slug): Path<String>,
@@ -136,6 +137,7 @@ pub async fn dataset_aggregate(
     };
     let result = async {
         let (dataset, resource) = dataset_table(&state, &auth, &slug).await?;
+        crate::audit_trail::restricted_read(&trail, &dataset, "aggregate");
         aggregate(&state, &headers, &resource, &dataset, params).await
     }
     .await;
@@ -165,6 +167,7 @@ pub async fn dataset_aggregate(
 pub async fn resource_aggregate(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     addr: ClientAddr,
     headers: HeaderMap,
     Path(id): Path<Id>,
@@ -177,6 +180,7 @@ pub async fn resource_aggregate(
     let result = async {
         let (resource, dataset) = find_resource(&state, id).await?;
         allow_data(&auth, &dataset)?;
+        crate::audit_trail::restricted_read(&trail, &dataset, "aggregate");
         aggregate(&state, &headers, &resource, &dataset, params).await
     }
     .await;
