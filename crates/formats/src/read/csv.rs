@@ -75,9 +75,6 @@ pub struct CsvReader {
     next_row: u64,
     /// The last line of the previous record (0 before the first).
     prev_last_line: u64,
-    /// How far past a record's last line the csv crate's line count is when the record is read: 1 for
-    /// LF files (it has consumed the `\n`), 0 for CRLF files (it has consumed only the `\r`).
-    terminator_lines: u64,
     /// Blank lines still to report before the stashed record.
     pending_blank: u64,
     stashed: bool,
@@ -107,8 +104,17 @@ impl CsvReader {
             Some(d) => d,
             None => sniff_delimiter(head_text.as_bytes()),
         };
-        let terminator_lines = if head_text.contains("\r\n") { 0 } else { 1 };
+        // Records end at `\n` only (a `\r` before it is cut off in `emit_stashed`): the csv crate's
+        // line count then always includes the record's own terminator, also in files that mix CRLF
+        // and LF lines, where a terminator style guessed from the head numbered rows wrongly and
+        // reported blank rows that are not there. Old Mac files (`\r` only) keep `\r` as terminator.
+        let old_mac = !head_text.contains('\n') && head_text.contains('\r');
         let rdr = csv::ReaderBuilder::new()
+            .terminator(if old_mac {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
@@ -133,7 +139,6 @@ impl CsvReader {
             info,
             next_row: 1,
             prev_last_line: 0,
-            terminator_lines,
             pending_blank: 0,
             stashed: false,
             done: false,
@@ -143,14 +148,27 @@ impl CsvReader {
     fn emit_stashed(&mut self, out: &mut Record) {
         out.reset(self.next_row);
         self.next_row += 1;
+        self.stashed = false;
+        // The `\r` of a CRLF terminator is the last byte of the last field (records end at `\n`).
+        let n = self.rec.len();
+        let last_field = n.checked_sub(1).and_then(|i| self.rec.get(i));
+        let cr = usize::from(last_field.and_then(<[u8]>::last) == Some(&b'\r'));
+        let all = self.rec.as_slice();
+        let all = &all[..all.len() - cr];
+        if n == 1 && all.is_empty() {
+            // A blank CRLF line: a blank row, like a blank LF line.
+            return;
+        }
+        let len_of = |i: usize, f: &[u8]| if i + 1 == n { f.len() - cr } else { f.len() };
         // One UTF-8 check for the whole record, then the cells by their lengths.
-        if let Ok(text) = std::str::from_utf8(self.rec.as_slice()) {
-            if out.push_joined(text, self.rec.iter().map(<[u8]>::len)) {
+        if let Ok(text) = std::str::from_utf8(all) {
+            if out.push_joined(text, self.rec.iter().enumerate().map(|(i, f)| len_of(i, f))) {
                 self.stashed = false;
                 return;
             }
         }
-        for field in self.rec.iter() {
+        for (i, field) in self.rec.iter().enumerate() {
+            let field = &field[..len_of(i, field)];
             match std::str::from_utf8(field) {
                 Ok(s) => out.push(s),
                 Err(_) => {
@@ -159,7 +177,6 @@ impl CsvReader {
                 }
             }
         }
-        self.stashed = false;
     }
 }
 
@@ -198,10 +215,10 @@ impl TableReader for CsvReader {
         }
         // Empty lines the csv crate skipped: Python's csv (and Frictionless) count them as rows. The
         // record's first line follows from the reader's line count, the terminator style and the
-        // newlines inside quoted fields. (A last record with no final newline, after blank lines, in an
-        // LF file is numbered one too low: the terminator it lacks cannot be seen from here.)
+        // newlines inside quoted fields. (A last record with no final newline, after blank lines, is
+        // numbered one too low: the terminator it lacks cannot be seen from here.)
         let end_line = self.rdr.position().line();
-        let last_line = end_line.saturating_sub(self.terminator_lines);
+        let last_line = end_line.saturating_sub(1);
         // Only a record that moved the line count by more than one can hold newlines or follow blank
         // lines: count its newlines only then.
         let inner = if last_line > self.prev_last_line + 1 {
@@ -292,6 +309,37 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn mixed_crlf_and_lf_lines_get_no_phantom_blank_rows() {
+        // frictionless-py-data/package-dialect-no-header.csv: CRLF lines, then an LF line; a blank
+        // row 3 was reported and the last row numbered 4.
+        let (_, rows) = read_all(b"a,b\r\n\"x\r\ny\",1\r\nc,2\n\r\nd,3\r\n\ne,4\n");
+        let numbered: Vec<(u64, Vec<String>)> = rows;
+        let want: Vec<(u64, Vec<&str>)> = vec![
+            (1, vec!["a", "b"]),
+            (2, vec!["x\r\ny", "1"]),
+            (3, vec!["c", "2"]),
+            (4, vec![]),
+            (5, vec!["d", "3"]),
+            (6, vec![]),
+            (7, vec!["e", "4"]),
+        ];
+        let want: Vec<(u64, Vec<String>)> = want
+            .into_iter()
+            .map(|(n, c)| (n, c.into_iter().map(String::from).collect()))
+            .collect();
+        assert_eq!(numbered, want);
+        // Old Mac files end lines with `\r` only.
+        let (_, rows) = read_all(b"a,b\r1,2\r3,4\r");
+        assert_eq!(rows.len(), 3);
+        // A `\r` inside an earlier field, the last field empty.
+        let (_, rows) = read_all(b"a,b\nx\r,\n");
+        assert_eq!(rows[1].1, ["x\r", ""]);
+        let (_, rows) = read_all(b"a,b\r1,2\r3,4\r");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2].1, ["3", "4"]);
     }
 
     #[test]
