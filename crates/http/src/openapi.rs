@@ -62,6 +62,7 @@ Tulis data dengan token API: Authorization: Bearer <token> (buat di POST /api/v1
         api::review::detail,
         api::review::diff,
         api::review::queue,
+        api::review::metadata_queue,
         api::review::metadata_reviews,
         api::review::add_metadata_review,
         api::plan::list,

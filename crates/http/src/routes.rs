@@ -116,6 +116,7 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/api/v1/resources/{id}/versions/{number}/review" => api::review::detail),
     route!(GET "/api/v1/resources/{id}/diff" => api::review::diff),
     route!(GET "/api/v1/review/queue" => api::review::queue),
+    route!(GET "/api/v1/review/metadata" => api::review::metadata_queue),
     route!(GET "/api/v1/datasets/{slug}/metadata-reviews" => api::review::metadata_reviews),
     route!(POST "/api/v1/datasets/{slug}/metadata-reviews" => api::review::add_metadata_review),
     route!(GET "/api/v1/plan-items" => api::plan::list),

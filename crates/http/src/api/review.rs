@@ -817,3 +817,99 @@ pub async fn metadata_reviews(
         items: state.store.metadata_reviews(dataset.id).await?,
     }))
 }
+
+/// One statistical dataset in the pembina's list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetadataQueueItem {
+    pub dataset: String,
+    pub title: String,
+    pub organization_id: String,
+    /// The latest verdict of the pembina, if any.
+    pub verdict: Option<MetadataVerdict>,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Standar Data elements still missing (konsep, definisi, klasifikasi, ukuran, satuan).
+    pub missing_standard: Vec<String>,
+    /// National metadata fields still empty.
+    pub missing_metadata: Vec<String>,
+}
+
+/// The pembina's list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetadataQueue {
+    pub items: Vec<MetadataQueueItem>,
+}
+
+/// The pembina's list: every dataset marked as statistics, not yet found *sesuai* first, with
+/// what its metadata still lacks.
+#[utoipa::path(get, path = "/api/v1/review/metadata", tag = super::tags::REVIEW,
+    responses(
+        (status = 200, body = MetadataQueue),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn metadata_queue(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<JsonResponse<MetadataQueue>> {
+    auth.allow(Action::ReviewMetadata)?;
+    let mut items = vec![];
+    let mut offset = 0;
+    loop {
+        let page = state
+            .store
+            .list_datasets(&satudata_store::DatasetQuery {
+                limit: 500,
+                offset,
+                ..Default::default()
+            })
+            .await?;
+        let n = page.items.len() as u64;
+        for d in page
+            .items
+            .into_iter()
+            .filter(|d| d.meta.jenis == DataKind::Statistik)
+        {
+            let latest = state.store.metadata_reviews(d.id).await?.into_iter().next();
+            let schema = state
+                .store
+                .list_resources(d.id)
+                .await?
+                .into_iter()
+                .find_map(|r| match r.kind {
+                    ResourceKind::Table { schema } => Some(schema),
+                    ResourceKind::File { .. } => None,
+                });
+            items.push(MetadataQueueItem {
+                missing_standard: satudata_core::checks::standard_elements(
+                    &d.meta,
+                    schema.as_ref(),
+                )
+                .iter()
+                .filter(|(_, ok)| !ok)
+                .map(|(n, _)| n.to_string())
+                .collect(),
+                missing_metadata: satudata_core::checks::metadata_fields(&d.meta)
+                    .into_iter()
+                    .filter(|(_, ok)| !ok)
+                    .map(|(f, _)| f.to_string())
+                    .collect(),
+                verdict: latest.as_ref().map(|r| r.verdict),
+                reviewed_at: latest.map(|r| r.at),
+                dataset: d.meta.slug,
+                title: d.meta.title,
+                organization_id: d.meta.organization_id.to_string(),
+            });
+        }
+        offset += n;
+        if n == 0 || offset >= page.total {
+            break;
+        }
+    }
+    // Not yet reviewed first, then those needing fixes, then the sound ones.
+    items.sort_by_key(|i| match i.verdict {
+        None => 0,
+        Some(MetadataVerdict::PerluPerbaikan) => 1,
+        Some(MetadataVerdict::Sesuai) => 2,
+    });
+    Ok(JsonResponse(MetadataQueue { items }))
+}

@@ -132,6 +132,7 @@ const CASES: &[Case] = &[
     case("GET",    "/api/v1/resources/{id}/diff",                  "/api/v1/resources/<open_table>/diff?from=1&to=2", "yyyyyy"),
     case("GET",    "/api/v1/resources/{id}/diff",                  "/api/v1/resources/<closed_table>/diff?from=0&to=1", "nynyny"),
     case("GET",    "/api/v1/review/queue",                         "/api/v1/review/queue",                        "nnnyny"),
+    case("GET",    "/api/v1/review/metadata",                      "/api/v1/review/metadata",                     "nnnnyy"),
     case("GET",    "/api/v1/datasets/{slug}/metadata-reviews",     "/api/v1/datasets/<open>/metadata-reviews",    "nynyyy"),
     case("POST",   "/api/v1/datasets/{slug}/metadata-reviews",     "/api/v1/datasets/<open>/metadata-reviews",    "nnnnyy"),
     case("GET",    "/api/v1/plan-items",                           "/api/v1/plan-items?year=2026",                "yyyyyy"),
