@@ -1159,11 +1159,18 @@ async fn bench_dashboard_and_queue() {
     let mut plan = vec![];
     let mut queue_expected = 0;
     for i in 0..opds {
-        let org = store.get_organization(&format!("opd-{i:03}")).await.unwrap().unwrap();
+        let org = store
+            .get_organization(&format!("opd-{i:03}"))
+            .await
+            .unwrap()
+            .unwrap();
         let mut ds_ids = vec![];
         for k in 0..per_opd {
             let d = store
-                .create_dataset(DatasetMeta::new(format!("Data {i}-{k}"), format!("data-{i}-{k}"), org.id), None)
+                .create_dataset(
+                    DatasetMeta::new(format!("Data {i}-{k}"), format!("data-{i}-{k}"), org.id),
+                    None,
+                )
                 .await
                 .unwrap();
             let r = store
@@ -1173,7 +1180,9 @@ async fn bench_dashboard_and_queue() {
                         name: "tabel".into(),
                         title: "Tabel".into(),
                         description: String::new(),
-                        kind: ResourceKind::Table { schema: sample_schema() },
+                        kind: ResourceKind::Table {
+                            schema: sample_schema(),
+                        },
                     },
                     None,
                 )
@@ -1181,24 +1190,43 @@ async fn bench_dashboard_and_queue() {
                 .unwrap();
             for v in 0..versions {
                 let rows = vec![
-                    vec![Value::Text("16.06.01".into()), Value::Int(2000 + v as i64), Value::Int(v as i64)],
-                    vec![Value::Text("16.06.02".into()), Value::Int(2000 + v as i64), Value::Int(k as i64)],
+                    vec![
+                        Value::Text("16.06.01".into()),
+                        Value::Int(2000 + v as i64),
+                        Value::Int(v as i64),
+                    ],
+                    vec![
+                        Value::Text("16.06.02".into()),
+                        Value::Int(2000 + v as i64),
+                        Value::Int(k as i64),
+                    ],
                 ];
                 let mut src = VecRowSource::new(rows);
                 if v + 1 < versions {
-                    store.create_version(r.id, NewVersion::default(), &mut src).await.unwrap();
+                    store
+                        .create_version(r.id, NewVersion::default(), &mut src)
+                        .await
+                        .unwrap();
                 } else {
                     let n = store
                         .create_draft_version(r.id, NewVersion::default(), &mut src)
                         .await
                         .unwrap()
                         .number;
-                    let mut t = NewTransition::new(r.id, n, ReviewAction::Submit, None, Role::Walidata);
+                    let mut t =
+                        NewTransition::new(r.id, n, ReviewAction::Submit, None, Role::Walidata);
                     t.at = Some(Utc::now() - Duration::days((k * 7) as i64));
                     store.apply_transition(t).await.unwrap();
                     if k % 2 == 0 {
-                        let mut t = NewTransition::new(r.id, n, ReviewAction::Publish, None, Role::Walidata);
-                        t.at = Some(Utc::now() - Duration::days((k * 7) as i64) + Duration::days(2));
+                        let mut t = NewTransition::new(
+                            r.id,
+                            n,
+                            ReviewAction::Publish,
+                            None,
+                            Role::Walidata,
+                        );
+                        t.at =
+                            Some(Utc::now() - Duration::days((k * 7) as i64) + Duration::days(2));
                         store.apply_transition(t).await.unwrap();
                     } else {
                         queue_expected += 1;
@@ -1231,8 +1259,12 @@ async fn bench_dashboard_and_queue() {
         }
     }
     store.create_plan_items(plan, None).await.unwrap();
-    eprintln!("generated {opds} OPDs, {} datasets, {} versions, {items} plan items in {:?}",
-        opds * per_opd, opds * per_opd * versions, started.elapsed());
+    eprintln!(
+        "generated {opds} OPDs, {} datasets, {} versions, {items} plan items in {:?}",
+        opds * per_opd,
+        opds * per_opd * versions,
+        started.elapsed()
+    );
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -1245,7 +1277,11 @@ async fn bench_dashboard_and_queue() {
             secure_cookies: false,
         },
     );
-    tokio::spawn(satudata_http::serve(listener, state, std::future::pending()));
+    tokio::spawn(satudata_http::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let admin = store
         .create_user(
             satudata_core::user::NewUser {
@@ -1259,7 +1295,10 @@ async fn bench_dashboard_and_queue() {
         .await
         .unwrap();
     let kominfo = store.get_organization("opd-000").await.unwrap().unwrap();
-    store.set_membership(admin.id, kominfo.id, Some(Role::Walidata), None).await.unwrap();
+    store
+        .set_membership(admin.id, kominfo.id, Some(Role::Walidata), None)
+        .await
+        .unwrap();
     let secret = satudata_auth::new_token_secret();
     store
         .create_token(satudata_store::NewApiToken {
@@ -1273,10 +1312,26 @@ async fn bench_dashboard_and_queue() {
     let http = reqwest::Client::new();
     let mut report = vec![];
     for (name, path, auth) in [
-        ("dashboard JSON (every item)", format!("/api/v1/kemutakhiran?year={year}"), false),
-        ("dashboard JSON (rollups only)", format!("/api/v1/kemutakhiran?year={year}&rincian=false"), false),
-        ("page /kemutakhiran", format!("/kemutakhiran?tahun={year}"), false),
-        ("review queue (50 oldest)", "/api/v1/review/queue?limit=50".to_string(), true),
+        (
+            "dashboard JSON (every item)",
+            format!("/api/v1/kemutakhiran?year={year}"),
+            false,
+        ),
+        (
+            "dashboard JSON (rollups only)",
+            format!("/api/v1/kemutakhiran?year={year}&rincian=false"),
+            false,
+        ),
+        (
+            "page /kemutakhiran",
+            format!("/kemutakhiran?tahun={year}"),
+            false,
+        ),
+        (
+            "review queue (50 oldest)",
+            "/api/v1/review/queue?limit=50".to_string(),
+            true,
+        ),
     ] {
         let mut times = vec![];
         for _ in 0..21 {
@@ -1301,7 +1356,9 @@ async fn bench_dashboard_and_queue() {
         times.sort();
         let median = times[times.len() / 2];
         let worst = times[times.len() - 2];
-        report.push(format!("{name:<32} median {median:>8.1?}  p95 {worst:>8.1?}"));
+        report.push(format!(
+            "{name:<32} median {median:>8.1?}  p95 {worst:>8.1?}"
+        ));
     }
     eprintln!("\n{}", report.join("\n"));
 }
