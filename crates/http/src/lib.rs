@@ -23,8 +23,8 @@
 mod api;
 mod audit_trail;
 mod auth;
+mod catalog_index;
 mod csv_rows;
-mod daily;
 mod dataapi;
 mod error;
 mod extract;
@@ -36,7 +36,6 @@ mod publish;
 mod routes;
 mod state;
 
-pub use daily::{run_daily, spawn_daily, DailyOutcome};
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use dataapi::limit::{Limit, RateLimits};
 pub use error::{ApiError, Problem, ProblemItem};

@@ -31,6 +31,8 @@ pub struct AppState {
     pub(crate) data_api: Arc<crate::dataapi::DataApi>,
     /// The SMTP mailer for notification e-mails, when configured.
     pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
+    /// The in-memory catalogue index of `package_search`.
+    pub(crate) catalog: Arc<crate::catalog_index::CatalogIndex>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             openapi_json: Arc::new(OnceLock::new()),
             data_api: Arc::new(crate::dataapi::DataApi::default()),
             mailer: None,
+            catalog: Arc::default(),
         }
     }
 

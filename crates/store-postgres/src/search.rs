@@ -169,3 +169,32 @@ impl PostgresStore {
         Ok(out)
     }
 }
+
+impl PostgresStore {
+    /// Every live dataset with its last-change time and resources, in one query.
+    pub(crate) async fn catalog_entries_impl(
+        &self,
+    ) -> StoreResult<Vec<satudata_store::CatalogEntry>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.meta::text AS meta, d.created_at, d.updated_at, d.seq, \
+             COALESCE(d.modified_at, d.updated_at) AS modified, \
+             EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id AND r.kind = 'table' AND r.deleted_at IS NULL) AS has_table, \
+             ARRAY(SELECT lower(r.body->>'media_type') FROM resources r \
+                   WHERE r.dataset_id = d.id AND r.kind = 'file' AND r.deleted_at IS NULL) AS file_types \
+             FROM datasets d WHERE d.deleted_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(satudata_store::CatalogEntry {
+                    dataset: crate::catalog::dataset_from_row(r)?,
+                    modified: r.try_get("modified").map_err(db_err)?,
+                    has_table: r.try_get("has_table").map_err(db_err)?,
+                    file_types: r.try_get::<Vec<String>, _>("file_types").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+}

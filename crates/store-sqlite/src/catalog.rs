@@ -49,7 +49,7 @@ fn org_from_row(r: &SqliteRow) -> StoreResult<Organization> {
     })
 }
 
-fn dataset_from_row(r: &SqliteRow) -> StoreResult<Dataset> {
+pub(crate) fn dataset_from_row(r: &SqliteRow) -> StoreResult<Dataset> {
     let meta: String = r.try_get("meta").map_err(db_err)?;
     Ok(Dataset {
         id: r.try_get("id").map_err(db_err)?,

@@ -474,6 +474,10 @@ impl Store for SqliteStore {
         self.dataset_facets_impl(query, facets, limit).await
     }
 
+    async fn catalog_entries(&self) -> StoreResult<Vec<satudata_store::CatalogEntry>> {
+        self.catalog_entries_impl().await
+    }
+
     async fn create_resource(
         &self,
         dataset_id: Id,

@@ -217,3 +217,36 @@ impl SqliteStore {
         Ok(out)
     }
 }
+
+impl SqliteStore {
+    /// Every live dataset with its last-change time and resources, in one query.
+    pub(crate) async fn catalog_entries_impl(
+        &self,
+    ) -> StoreResult<Vec<satudata_store::CatalogEntry>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.meta, d.created_at, d.updated_at, d.seq, COALESCE(d.modified_at, d.updated_at) AS modified, \
+             EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id AND r.kind = 'table' AND r.deleted_at IS NULL) AS has_table, \
+             (SELECT group_concat(lower(json_extract(r.body, '$.media_type')), char(10)) FROM resources r \
+              WHERE r.dataset_id = d.id AND r.kind = 'file' AND r.deleted_at IS NULL) AS file_types \
+             FROM datasets d WHERE d.deleted_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let types: Option<String> = r.try_get("file_types").map_err(db_err)?;
+                Ok(satudata_store::CatalogEntry {
+                    dataset: crate::catalog::dataset_from_row(r)?,
+                    modified: crate::parse_ts(
+                        &r.try_get::<String, _>("modified").map_err(db_err)?,
+                    )?,
+                    has_table: r.try_get::<bool, _>("has_table").map_err(db_err)?,
+                    file_types: types
+                        .map(|t| t.split('\n').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}

@@ -37,7 +37,8 @@ pub mod search;
 mod source;
 pub use governance::GovernanceStore;
 pub use search::{
-    DatasetCondition, DatasetFacet, DatasetSort, DatasetSortField, FacetCount, MetaField,
+    CatalogEntry, DatasetCondition, DatasetFacet, DatasetSort, DatasetSortField, FacetCount,
+    MetaField,
 };
 pub use source::{ChannelRowSource, RowSource, VecRowSource};
 
@@ -299,6 +300,51 @@ pub trait Store: GovernanceStore + Send + Sync + 'static {
             .into_iter()
             .map(|c| search::top_counts(c, limit))
             .collect())
+    }
+
+    /// Every live dataset with its last-change time and what resources it has, in one pass: what an
+    /// in-memory catalogue index is built from. The default asks per dataset; backends answer with
+    /// one query.
+    async fn catalog_entries(&self) -> StoreResult<Vec<CatalogEntry>> {
+        let mut out = vec![];
+        let mut q = DatasetQuery {
+            limit: 1000,
+            ..DatasetQuery::default()
+        };
+        loop {
+            let page = self.list_datasets(&q).await?;
+            let n = page.items.len();
+            for dataset in page.items {
+                let mut modified = dataset.updated_at;
+                let mut has_table = false;
+                let mut file_types = vec![];
+                for r in self.list_resources(dataset.id).await? {
+                    modified = modified.max(r.updated_at);
+                    match &r.kind {
+                        satudata_core::dataset::ResourceKind::Table { .. } => {
+                            has_table = true;
+                            if let Some(v) = self.list_versions(r.id).await?.first() {
+                                modified = modified.max(v.created_at);
+                            }
+                        }
+                        satudata_core::dataset::ResourceKind::File { media_type, .. } => {
+                            file_types.push(media_type.to_lowercase())
+                        }
+                    }
+                }
+                out.push(CatalogEntry {
+                    dataset,
+                    modified,
+                    has_table,
+                    file_types,
+                });
+            }
+            q.offset += n as u64;
+            if n == 0 || q.offset >= page.total {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     // ---- resources ----

@@ -127,3 +127,16 @@ pub fn top_counts(counts: std::collections::HashMap<String, u64>, limit: u32) ->
     v.truncate(limit as usize);
     v
 }
+
+/// What the catalogue index of the HTTP layer keeps of one live dataset: the record with the time of
+/// its last change of metadata, resources or data, and what resources it has.
+#[derive(Debug, Clone)]
+pub struct CatalogEntry {
+    pub dataset: satudata_core::dataset::Dataset,
+    /// The last change of metadata, resources or data (`metadata_modified`).
+    pub modified: DateTime<Utc>,
+    /// Whether it has a live table resource.
+    pub has_table: bool,
+    /// The media types of its live file resources (lower case).
+    pub file_types: Vec<String>,
+}

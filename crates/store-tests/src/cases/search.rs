@@ -390,4 +390,32 @@ pub async fn datasets_search_conditions_sort_facets(store: Arc<dyn Store>) {
         .await
         .expect("facets")
         .is_empty());
+
+    // What an in-memory catalogue index is built from.
+    let mut entries: Vec<(String, bool, Vec<String>, bool)> = store
+        .catalog_entries()
+        .await
+        .expect("catalogue entries")
+        .into_iter()
+        .map(|e| {
+            let changed = e.modified > between;
+            (e.dataset.meta.slug, e.has_table, e.file_types, changed)
+        })
+        .collect();
+    entries.sort();
+    let none = Vec::<String>::new;
+    assert_eq!(
+        entries,
+        [
+            ("aki".to_string(), false, none(), false),
+            (
+                "gizi".to_string(),
+                false,
+                vec!["application/pdf".to_string()],
+                true
+            ),
+            ("p3ke".to_string(), false, none(), false),
+            ("sekolah".to_string(), true, none(), true),
+        ]
+    );
 }

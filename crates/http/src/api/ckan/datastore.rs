@@ -86,9 +86,17 @@ pub async fn datastore_search(state: &AppState, caller: &Caller, p: &Params) -> 
             "Pilih objects, lists, csv atau tsv.",
         ));
     }
+    // Only published versions are data; drafts and submissions are read through the review API.
     let version = match p.uint("version")? {
         Some(v) => {
-            Some(i32::try_from(v).map_err(|_| CkanError::field("version", "Versi tidak sah."))?)
+            let n =
+                i32::try_from(v).map_err(|_| CkanError::field("version", "Versi tidak sah."))?;
+            let published = crate::api::review::version_state(state, rid, n).await.ok()
+                == Some(satudata_core::review::ReviewState::Terbit);
+            if !published {
+                return Err(CkanError::NotFound(format!("versi {n}")));
+            }
+            Some(n)
         }
         None => None,
     };

@@ -213,14 +213,7 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
     let rows = p.uint("rows")?.unwrap_or(10).min(1000);
     query.limit = rows.max(1) as u32;
     query.offset = p.uint("start")?.unwrap_or(0);
-    let page = state.store.list_datasets(&query).await?;
-    let results = if rows == 0 {
-        vec![]
-    } else {
-        page_items(state, caller, page.items).await?
-    };
 
-    // Facets.
     let facet_names = p.list("facet.field");
     let facet_limit = match p
         .str("facet.limit")
@@ -234,8 +227,6 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
         .str("facet.mincount")
         .and_then(|s| s.parse::<u64>().ok())
         .unwrap_or(1);
-    let mut facets = Map::new();
-    let mut search_facets = Map::new();
     let wanted: Vec<(String, Facet)> = facet_names
         .into_iter()
         .filter_map(|n| facet_of(&n).map(|f| (n, f)))
@@ -247,20 +238,24 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
             Facet::ResFormat => None,
         })
         .collect();
-    let mut store_counts = if store_facets.is_empty() {
+    // The in-memory index answers with the store's meaning (see crate::catalog_index).
+    let snapshot = state.catalog.snapshot(state.store.as_ref()).await?;
+    let found = snapshot.search(&query, &store_facets, facet_limit);
+    let results = if rows == 0 {
         vec![]
     } else {
-        state
-            .store
-            .dataset_facets(&query, &store_facets, facet_limit)
-            .await?
-    }
-    .into_iter();
+        package_dicts(state, caller, found.items).await?
+    };
+
+    let mut facets = Map::new();
+    let mut search_facets = Map::new();
+    let mut store_counts = found.facets.into_iter();
     let topics = if store_facets.contains(&DatasetFacet::Topic) {
         state.store.list_topics().await?
     } else {
         vec![]
     };
+    let mut orgs = crate::publish::Cache::default();
     for (name, f) in wanted {
         let items: Vec<(String, String, u64)> = match f {
             Facet::Store(kind) => {
@@ -269,7 +264,8 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
                 for c in counts {
                     let (value, display) = match kind {
                         DatasetFacet::Organization => {
-                            match state.store.get_organization(&c.value).await? {
+                            let Ok(id) = c.value.parse() else { continue };
+                            match orgs.org(state, id).await? {
                                 Some(o) => (o.meta.slug, o.meta.name),
                                 None => continue,
                             }
@@ -292,20 +288,10 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
                 }
                 items
             }
-            Facet::ResFormat => {
-                let mut q2 = query.clone();
-                q2.condition = Some(C::And(vec![
-                    q2.condition.take().unwrap_or(C::All),
-                    C::HasTable,
-                ]));
-                q2.limit = 1;
-                q2.offset = 0;
-                let n = state.store.list_datasets(&q2).await?.total;
-                ["CSV", "XLSX", "JSON"]
-                    .iter()
-                    .map(|f| (f.to_string(), f.to_string(), n))
-                    .collect()
-            }
+            Facet::ResFormat => ["CSV", "XLSX", "JSON"]
+                .iter()
+                .map(|f| (f.to_string(), f.to_string(), found.with_table))
+                .collect(),
         };
         let items: Vec<_> = items.into_iter().filter(|i| i.2 >= mincount).collect();
         facets.insert(
@@ -325,19 +311,12 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
             }),
         );
     }
+    let page_total = found.total;
     Ok(json!({
-        "count": page.total,
+        "count": page_total,
         "facets": facets,
         "results": results,
         "sort": sort_text,
         "search_facets": search_facets,
     }))
-}
-
-async fn page_items(
-    state: &AppState,
-    caller: &Caller,
-    items: Vec<satudata_core::dataset::Dataset>,
-) -> Result<Vec<Value>, CkanError> {
-    package_dicts(state, caller, items).await
 }
