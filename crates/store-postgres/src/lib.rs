@@ -40,6 +40,7 @@ use sqlx::{PgConnection, PgPool, Postgres};
 mod audit;
 mod catalog;
 mod governance;
+mod jobs;
 mod notify;
 mod plan;
 mod review;

@@ -317,6 +317,20 @@ impl PostgresStore {
         source: &mut dyn RowSource,
         state: ReviewState,
     ) -> StoreResult<Version> {
+        self.create_version_for(resource_id, new, source, state, None)
+            .await
+    }
+
+    /// [`Self::create_version_impl`], also marking the leased import `job` done in the same
+    /// transaction (so a job re-run after a crash cannot make a second version).
+    pub(crate) async fn create_version_for(
+        &self,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+        state: ReviewState,
+        job: Option<satudata_store::jobs::JobLease>,
+    ) -> StoreResult<Version> {
         let mut tx = self.begin().await?;
         // Locking the resource row makes a concurrent writer of the same resource wait for us.
         let info = load_table(&mut *tx, resource_id, true).await?;
@@ -405,6 +419,9 @@ impl PostgresStore {
         .await
         .map_err(db_err)?;
         let seq = stamp(&mut tx, "versions", "version", id, "create", new.actor, at).await?;
+        if let Some(lease) = job {
+            crate::jobs::complete_in_tx(&mut tx, lease, number, source.report()).await?;
+        }
         tx.commit().await.map_err(db_err)?;
         if n + prev_count >= 10_000 {
             // Fresh statistics and visibility map in the background: without them the planner guesses

@@ -38,6 +38,7 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 mod audit;
 mod catalog;
 mod governance;
+mod jobs;
 mod notify;
 mod plan;
 mod review;

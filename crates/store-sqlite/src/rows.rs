@@ -282,6 +282,20 @@ impl SqliteStore {
         source: &mut dyn RowSource,
         state: ReviewState,
     ) -> StoreResult<Version> {
+        self.create_version_for(resource_id, new, source, state, None)
+            .await
+    }
+
+    /// [`Self::create_version_impl`], also marking the leased import `job` done in the same
+    /// transaction (so a job re-run after a crash cannot make a second version).
+    pub(crate) async fn create_version_for(
+        &self,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+        state: ReviewState,
+        job: Option<satudata_store::jobs::JobLease>,
+    ) -> StoreResult<Version> {
         let mut tx = self.begin_write().await?;
         let info = load_table(tx.conn(), resource_id).await?;
         let table = &info.table;
@@ -392,6 +406,9 @@ impl SqliteStore {
         .execute(tx.conn())
         .await
         .map_err(db_err)?;
+        if let Some(lease) = job {
+            crate::jobs::complete_in_tx(tx.conn(), lease, number, source.report()).await?;
+        }
         tx.commit().await?;
         Ok(version)
     }

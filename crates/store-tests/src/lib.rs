@@ -20,6 +20,7 @@ use satudata_store::Store;
 pub mod bench;
 pub mod cases;
 pub mod governance;
+pub mod jobs;
 
 /// A store under test and whatever must be kept alive until the case ends.
 pub struct Fixture {
@@ -93,6 +94,7 @@ macro_rules! store_suite {
             query_select_and_keyset,
             aggregate_group_by_and_rollup,
             aggregate_refusals,
+            stream_csv_matches_rows,
             seq_and_changes,
         );
         $crate::store_suite!(@governance $factory;
@@ -108,6 +110,21 @@ macro_rules! store_suite {
             gov_metadata_reviews,
             gov_audit_chain,
         );
+        $crate::store_suite!(@jobs $factory;
+            jobs_queue_claim_and_complete,
+            jobs_lease_expiry_and_requeue,
+            jobs_cancel,
+        );
+    };
+    (@jobs $factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let fixture: $crate::Fixture = ($factory).await.into();
+                $crate::jobs::$case(fixture.store.clone()).await;
+                drop(fixture);
+            }
+        )*
     };
     (@governance $factory:expr; $($case:ident),* $(,)?) => {
         $(

@@ -30,12 +30,14 @@ use satudata_core::Id;
 pub mod bootstrap;
 pub mod checks;
 pub mod governance;
+pub mod jobs;
 pub mod rowdiff;
 pub mod rowsql;
 pub mod rowtable;
 pub mod search;
 mod source;
 pub use governance::GovernanceStore;
+pub use jobs::JobStore;
 pub use search::{
     CatalogEntry, DatasetCondition, DatasetFacet, DatasetSort, DatasetSortField, FacetCount,
     MetaField,
@@ -131,7 +133,7 @@ pub struct NewVersion {
 /// Everything satudata keeps, behind one trait (with the governance records of
 /// [`GovernanceStore`]). See the crate docs for the contract.
 #[async_trait]
-pub trait Store: GovernanceStore + Send + Sync + 'static {
+pub trait Store: GovernanceStore + JobStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

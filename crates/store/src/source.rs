@@ -8,6 +8,12 @@ use satudata_core::row::Row;
 pub trait RowSource: Send {
     /// The next batch, `Ok(None)` at the end. An `Err` aborts the version: nothing is written.
     async fn next_batch(&mut self) -> Result<Option<Vec<Row>>, String>;
+
+    /// What the source wants kept with the job that made the version (an import's validation
+    /// report), asked once after the last batch. `None` by default.
+    fn report(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// Rows held in memory (tests, small tables).
