@@ -1,5 +1,10 @@
 //! [`JobStore`] for [`SqliteStore`]. Claims take the writer lock (`BEGIN IMMEDIATE`), so two runners
 //! of one database never claim the same job.
+//!
+//! An import holds SQLite's only write transaction for its whole length, so while it runs its
+//! progress and a cancel request cannot be written: they are kept in this process's memory
+//! ([`LIVE`], [`CANCELS`]) and read back by [`JobStore::get_job`] and the runner. That is exact
+//! because a SQLite database has a single `satudata serve` process.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -14,6 +19,34 @@ use sqlx::{Row as _, SqliteConnection};
 use crate::{
     db_err, json_err, now, offset_i64, page_limit, parse_opt_ts, parse_ts, ts, SqliteStore,
 };
+
+/// Rows processed by running jobs of this process, newer than what the table may hold.
+static LIVE: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Id, i64>>> =
+    std::sync::LazyLock::new(Default::default);
+/// Running jobs asked to stop while the writer was busy.
+static CANCELS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Id>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn overlay(mut job: Job) -> Job {
+    if job.state == JobState::Running {
+        if let Some(n) = LIVE.lock().ok().and_then(|m| m.get(&job.id).copied()) {
+            job.rows_processed = job.rows_processed.max(n);
+        }
+        if CANCELS.lock().is_ok_and(|c| c.contains(&job.id)) {
+            job.state = JobState::Cancelled;
+        }
+    }
+    job
+}
+
+fn forget(id: Id) {
+    if let Ok(mut m) = LIVE.lock() {
+        m.remove(&id);
+    }
+    if let Ok(mut c) = CANCELS.lock() {
+        c.remove(&id);
+    }
+}
 
 const COLS: &str = "id, kind, resource_id, file_key, filename, options, state, rows_processed, \
     bytes_total, bytes_processed, report, version, error, created_by, created_at, started_at, \
@@ -93,12 +126,13 @@ pub(crate) async fn complete_in_tx(
     .execute(conn)
     .await
     .map_err(db_err)?;
-    if done.rows_affected() == 0 {
+    if done.rows_affected() == 0 || CANCELS.lock().is_ok_and(|c| c.contains(&lease.job_id)) {
         return Err(StoreError::Conflict(format!(
             "job {} is no longer held by this runner (cancelled or lease lost)",
             lease.job_id
         )));
     }
+    forget(lease.job_id);
     Ok(())
 }
 
@@ -132,7 +166,7 @@ impl JobStore for SqliteStore {
 
     async fn get_job(&self, id: Id) -> StoreResult<Option<Job>> {
         let mut conn = self.pool().acquire().await.map_err(db_err)?;
-        fetch_job(&mut conn, id).await
+        Ok(fetch_job(&mut conn, id).await?.map(overlay))
     }
 
     async fn list_jobs(&self, q: &JobQuery) -> StoreResult<Page<Job>> {
@@ -159,7 +193,10 @@ impl JobStore for SqliteStore {
         .await
         .map_err(db_err)?;
         Ok(Page {
-            items: rows.iter().map(job_from_row).collect::<StoreResult<_>>()?,
+            items: rows
+                .iter()
+                .map(|r| job_from_row(r).map(overlay))
+                .collect::<StoreResult<_>>()?,
             total: total as u64,
             limit,
             offset: q.offset,
@@ -224,6 +261,17 @@ impl JobStore for SqliteStore {
         bytes_processed: Option<i64>,
         lease_for: std::time::Duration,
     ) -> StoreResult<JobState> {
+        if let Ok(mut m) = LIVE.lock() {
+            m.insert(lease.job_id, rows_processed);
+        }
+        if CANCELS.lock().is_ok_and(|c| c.contains(&lease.job_id)) {
+            return Ok(JobState::Cancelled);
+        }
+        // While the import's own transaction holds the writer, the progress stays in memory.
+        let Ok(guard) = self.write_lock.clone().try_lock_owned() else {
+            return Ok(JobState::Running);
+        };
+        drop(guard);
         let at = now();
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -272,6 +320,7 @@ impl JobStore for SqliteStore {
         .await
         .map_err(db_err)?;
         tx.commit().await?;
+        forget(lease.job_id);
         Ok(done.rows_affected() == 1)
     }
 
@@ -287,6 +336,19 @@ impl JobStore for SqliteStore {
     }
 
     async fn cancel_job(&self, id: Id) -> StoreResult<Job> {
+        if self.write_lock.try_lock().is_err() {
+            // The writer may be the job's own import: do not wait for it to end.
+            let job = self
+                .get_job(id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("job {id}")))?;
+            if job.state == JobState::Running {
+                if let Ok(mut c) = CANCELS.lock() {
+                    c.insert(id);
+                }
+                return Ok(overlay(job));
+            }
+        }
         let at = ts(now());
         let mut tx = self.begin_write().await?;
         let job = fetch_job(tx.conn(), id)

@@ -1,0 +1,184 @@
+//! The one import: a validator on a blocking thread streams typed rows through a bounded channel
+//! into the store's version transaction. Any problem (an invalid cell, unusable input, a cancel)
+//! aborts the row source, so the store writes nothing.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use satudata_core::dataset::Version;
+use satudata_core::row::Row;
+use satudata_core::schema::TableSchema;
+use satudata_core::Id;
+use satudata_formats::read::TableReader;
+use satudata_formats::validate::{Report, ValidateOptions, Validator};
+use satudata_store::jobs::JobLease;
+use satudata_store::{NewVersion, RowSource, Store, StoreError};
+
+/// Rows sent to the store at a time; with the channel's capacity this bounds memory.
+pub const BATCH_ROWS: usize = 2_000;
+
+/// What the import makes.
+#[derive(Debug, Clone, Copy)]
+pub enum ImportTarget {
+    /// A draft version (the CLI).
+    Draft,
+    /// A draft version, marking this leased job done in the same transaction (the runner).
+    Job(JobLease),
+}
+
+/// Why an import could not even be attempted.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The input cannot be read as a table (exit code 2 of the CLI); the message is for the user.
+    Unusable(String),
+    /// The reader thread died.
+    Internal(String),
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::Unusable(m) | ImportError::Internal(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The validation report and what the store did: `Err(StoreError::Source(_))` when the file was
+/// invalid (or the import was cancelled) and nothing was written.
+#[derive(Debug)]
+pub struct ImportOutcome {
+    pub report: Report,
+    pub version: Result<Version, StoreError>,
+}
+
+/// The row source of an import: typed rows from the reader thread, and its report once done.
+struct ImportSource {
+    rx: tokio::sync::mpsc::Receiver<Result<Vec<Row>, String>>,
+    report: Arc<Mutex<Option<serde_json::Value>>>,
+}
+
+#[async_trait::async_trait]
+impl RowSource for ImportSource {
+    async fn next_batch(&mut self) -> Result<Option<Vec<Row>>, String> {
+        match self.rx.recv().await {
+            None => Ok(None),
+            Some(r) => r.map(Some),
+        }
+    }
+
+    fn report(&self) -> Option<serde_json::Value> {
+        self.report.lock().ok().and_then(|r| r.clone())
+    }
+}
+
+/// Validate what `open` reads against `schema` and, if every row is valid, write it as the next
+/// version of `resource_id` (a draf). `progress` is called with the rows read so far every few
+/// thousand rows (from a blocking thread); setting `cancel` aborts the import, writing nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_table<O, P>(
+    store: &dyn Store,
+    resource_id: Id,
+    schema: TableSchema,
+    open: O,
+    opts: ValidateOptions,
+    new: NewVersion,
+    target: ImportTarget,
+    progress: P,
+    cancel: Arc<AtomicBool>,
+) -> Result<ImportOutcome, ImportError>
+where
+    O: FnOnce() -> Result<Box<dyn TableReader>, String> + Send + 'static,
+    P: Fn(u64) + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Row>, String>>(4);
+    let report_slot = Arc::new(Mutex::new(None));
+    let slot = report_slot.clone();
+    let reader_task = tokio::task::spawn_blocking(move || -> Result<Report, String> {
+        let reader = match open() {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e.clone()));
+                return Err(e);
+            }
+        };
+        let mut validator = match Validator::new(reader, &schema, &opts) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e.to_string()));
+                return Err(e.to_string());
+            }
+        };
+        let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
+        let mut sending = true;
+        let mut n: u64 = 0;
+        while validator.next_row() {
+            n += 1;
+            if n.is_multiple_of(4_096) {
+                progress(n);
+                if cancel.load(Ordering::Relaxed) {
+                    let _ = tx.blocking_send(Err("impor dibatalkan".into()));
+                    return Ok(validator.finish());
+                }
+            }
+            if !sending {
+                continue; // keep validating to give a complete report
+            }
+            if validator.report().stats.errors > 0 {
+                sending = false;
+                batch.clear();
+                continue;
+            }
+            if let Some((_, values)) = validator.row() {
+                batch.push(values.to_vec());
+                if batch.len() == BATCH_ROWS
+                    && tx
+                        .blocking_send(Ok(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(BATCH_ROWS),
+                        )))
+                        .is_err()
+                {
+                    sending = false; // the store stopped listening; its error is reported
+                }
+            }
+        }
+        progress(n);
+        let report = validator.finish();
+        if let Ok(mut s) = slot.lock() {
+            *s = serde_json::to_value(&report).ok();
+        }
+        if cancel.load(Ordering::Relaxed) {
+            let _ = tx.blocking_send(Err("impor dibatalkan".into()));
+        } else if report.valid && sending {
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(Ok(batch));
+            }
+        } else {
+            let _ = tx.blocking_send(Err("berkas tidak sah; tidak ada yang disimpan".into()));
+        }
+        Ok(report)
+    });
+
+    let mut source = ImportSource {
+        rx,
+        report: report_slot,
+    };
+    let version = match target {
+        ImportTarget::Draft => {
+            store
+                .create_draft_version(resource_id, new, &mut source)
+                .await
+        }
+        ImportTarget::Job(lease) => {
+            store
+                .complete_import_job(lease, resource_id, new, &mut source)
+                .await
+        }
+    };
+    drop(source);
+    let report = reader_task
+        .await
+        .map_err(|e| ImportError::Internal(format!("reader task failed: {e}")))?
+        .map_err(ImportError::Unusable)?;
+    Ok(ImportOutcome { report, version })
+}
