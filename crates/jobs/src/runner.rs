@@ -175,7 +175,7 @@ impl Runner {
         let open =
             move || read::open_path(&path, &read_opts).map_err(|e| format!("{filename}: {e}"));
         let opts = ValidateOptions {
-            home_region: self.config.home_region.clone(),
+            home_region: self.config.home_region,
             ..ValidateOptions::default()
         };
         let new = NewVersion {
