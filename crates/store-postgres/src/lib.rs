@@ -483,4 +483,14 @@ impl Store for PostgresStore {
     ) -> StoreResult<satudata_core::aggregate::AggregatePage> {
         self.aggregate_rows_impl(resource_id, query).await
     }
+
+    async fn stream_csv(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+        max: Option<u64>,
+        sink: tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> StoreResult<u64> {
+        self.stream_csv_impl(resource_id, query, max, sink).await
+    }
 }

@@ -421,4 +421,51 @@ pub trait Store: GovernanceStore + JobStore + Send + Sync + 'static {
             self.backend()
         )))
     }
+
+    /// Stream the rows `query` selects (its filters, `select`, sort, offset or cursor; at most
+    /// `max` rows) as CSV records without a header: cells as [`rowsql::write_csv_cell`] writes them,
+    /// `\n` after each record, sent in chunks of whole records. Returns the number of rows sent.
+    /// Backends have the database write the text ([`rowsql::SqlBuilder::csv_line`]), so exports do
+    /// not decode every cell; the default walks [`Store::query_rows`] with keyset cursors.
+    async fn stream_csv(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+        max: Option<u64>,
+        sink: tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> StoreResult<u64> {
+        let mut q = query.clone();
+        q.with_total = false;
+        let mut sent = 0u64;
+        loop {
+            let want = max.map_or(5000, |m| (m - sent).min(5000));
+            if want == 0 {
+                break;
+            }
+            q.limit = want as u32;
+            let page = self.query_rows(resource_id, &q).await?;
+            let mut buf = Vec::with_capacity(page.rows.len() * 64);
+            for r in &page.rows {
+                for (i, v) in r.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    rowsql::write_csv_cell(&mut buf, v);
+                }
+                buf.push(b'\n');
+            }
+            sent += page.rows.len() as u64;
+            if !buf.is_empty() && sink.send(buf).await.is_err() {
+                break;
+            }
+            match page.next_cursor {
+                Some(c) => {
+                    q.after = Some(c);
+                    q.offset = 0;
+                }
+                None => break,
+            }
+        }
+        Ok(sent)
+    }
 }

@@ -226,7 +226,13 @@ async fn aggregate(
             state
                 .data_api
                 .cache
-                .get_or_compute(&key, state.store.aggregate_rows(resource.id, &query))
+                .get_or_compute(&key, async {
+                    state
+                        .store
+                        .aggregate_rows(resource.id, &query)
+                        .await
+                        .map(std::sync::Arc::new)
+                })
                 .await?
         }
         None => std::sync::Arc::new(state.store.aggregate_rows(resource.id, &query).await?),

@@ -302,77 +302,97 @@ async fn rows(
     };
 
     let mut res = if format == Format::Json {
-        let page = state.store.query_rows(resource.id, &query).await?;
-        let more = match page.total {
-            Some(total) => page.offset + (page.rows.len() as u64) < total,
-            None => page.rows.len() as u64 == u64::from(page.limit),
-        };
-        let cursor = page
-            .next_cursor
-            .as_ref()
-            .map(|c| encode_cursor(&query.sort, c));
-        let link = |replace: &[(&str, String)]| {
-            let mut pairs: Vec<(&str, String)> = params
-                .iter()
-                .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k) && k != "cursor")
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect();
-            pairs.extend(replace.iter().cloned());
-            let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-            state.url(&format!("{path}?{qs}"))
-        };
-        let links = Links {
-            next: more
-                .then(|| link(&[("offset", (page.offset + u64::from(page.limit)).to_string())])),
-            prev: (page.offset > 0).then(|| {
-                link(&[(
-                    "offset",
-                    page.offset
-                        .saturating_sub(u64::from(page.limit))
-                        .to_string(),
-                )])
-            }),
-            next_cursor: cursor
+        // A page of a published version never changes: small pages are kept in memory.
+        let compute = async {
+            let page = state.store.query_rows(resource.id, &query).await?;
+            let more = match page.total {
+                Some(total) => page.offset + (page.rows.len() as u64) < total,
+                None => page.rows.len() as u64 == u64::from(page.limit),
+            };
+            let cursor = page
+                .next_cursor
                 .as_ref()
-                .map(|c| link(&[("offset", "0".to_string()), ("cursor", c.clone())])),
+                .map(|c| encode_cursor(&query.sort, c));
+            let link = |replace: &[(&str, String)]| {
+                let mut pairs: Vec<(&str, String)> = params
+                    .iter()
+                    .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k) && k != "cursor")
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect();
+                pairs.extend(replace.iter().cloned());
+                let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+                state.url(&format!("{path}?{qs}"))
+            };
+            let links = Links {
+                next: more.then(|| {
+                    link(&[("offset", (page.offset + u64::from(page.limit)).to_string())])
+                }),
+                prev: (page.offset > 0).then(|| {
+                    link(&[(
+                        "offset",
+                        page.offset
+                            .saturating_sub(u64::from(page.limit))
+                            .to_string(),
+                    )])
+                }),
+                next_cursor: cursor
+                    .as_ref()
+                    .map(|c| link(&[("offset", "0".to_string()), ("cursor", c.clone())])),
+            };
+            let body = serde_json::to_vec(&RowsPage {
+                fields,
+                rows: page.rows,
+                total: page.total,
+                limit: page.limit,
+                offset: page.offset,
+                version: page.version,
+                next_cursor: cursor,
+                links,
+            })
+            .map_err(ApiError::internal)?;
+            ApiResult::Ok(bytes::Bytes::from(body))
         };
-        axum::Json(RowsPage {
-            fields,
-            rows: page.rows,
-            total: page.total,
-            limit: page.limit,
-            offset: page.offset,
-            version: page.version,
-            next_cursor: cursor,
-            links,
-        })
-        .into_response()
+        let body = match &version {
+            Some(v) => {
+                let key = format!("{path}:{}:{}:{}", resource.id, v.number, raw_query(&params));
+                state.data_api.pages.get_or_compute(&key, compute).await?
+            }
+            None => compute.await?,
+        };
+        axum::body::Body::from(body).into_response()
     } else {
         let max = request.explicit_limit.then_some(u64::from(query.limit));
-        let (batches, done) =
-            export::query_batches(state.store.clone(), resource.id, query.clone(), max);
-        let sheet = Sheet {
-            names: fields.iter().map(|f| f.name.clone()).collect(),
-            headers: fields.iter().map(header_text).collect(),
-            meta: vec![
-                ("Judul".into(), dataset.meta.title.clone()),
-                ("Tabel".into(), resource.title.clone()),
-                (
-                    "Satuan".into(),
-                    dataset.meta.satuan.clone().unwrap_or_default(),
-                ),
-                (
-                    "Versi".into(),
-                    version
-                        .as_ref()
-                        .map(|v| v.number.to_string())
-                        .unwrap_or_default(),
-                ),
-                ("Kueri".into(), raw_query(&params)),
-                ("Alamat".into(), state.url(path)),
-            ],
-        };
-        export::stream(format, sheet, batches, done).into_response()
+        if format == Format::Csv {
+            // The database writes the CSV text: no cell is decoded on the way.
+            let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+            export::store_csv(state.store.clone(), resource.id, query.clone(), max, names)
+                .into_response()
+        } else {
+            let (batches, done) =
+                export::query_batches(state.store.clone(), resource.id, query.clone(), max);
+            let sheet = Sheet {
+                names: fields.iter().map(|f| f.name.clone()).collect(),
+                headers: fields.iter().map(header_text).collect(),
+                meta: vec![
+                    ("Judul".into(), dataset.meta.title.clone()),
+                    ("Tabel".into(), resource.title.clone()),
+                    (
+                        "Satuan".into(),
+                        dataset.meta.satuan.clone().unwrap_or_default(),
+                    ),
+                    (
+                        "Versi".into(),
+                        version
+                            .as_ref()
+                            .map(|v| v.number.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    ("Kueri".into(), raw_query(&params)),
+                    ("Alamat".into(), state.url(path)),
+                ],
+            };
+            export::stream(format, sheet, batches, done).into_response()
+        }
     };
     let name = format!(
         "{}-{}{}",

@@ -1,44 +1,74 @@
-//! An in-process cache of aggregate answers. A published version never changes, so the groups of
-//! (resource, version, query) are the same for ever: no invalidation is needed, only eviction of
-//! the least recently used entries. Concurrent requests for the same key wait for one computation
-//! instead of each running the GROUP BY (the first request after a release would otherwise be
-//! repeated by every client that arrives while it runs).
+//! In-process caches of data API answers. A published version never changes, so the answer to
+//! (resource, version, query) is the same for ever: no invalidation is needed, only eviction of the
+//! least recently used entries. Concurrent requests for the same key wait for one computation
+//! instead of each running it (the first requests after a release would otherwise all run the same
+//! GROUP BY at once).
+//!
+//! Two caches use this: aggregate answers, and JSON pages of rows (small pages only, so memory stays
+//! bounded: entries × largest entry).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use satudata_core::aggregate::AggregatePage;
 use tokio::sync::OnceCell;
 
-/// Answers with more groups than this are not kept (they are rare and large).
+/// Aggregate answers with more groups than this are not kept (they are rare and large).
 pub const MAX_CACHED_GROUPS: usize = 20_000;
+/// JSON pages of rows larger than this are not kept.
+pub const MAX_CACHED_PAGE: usize = 128 * 1024;
 
-type Cell = Arc<OnceCell<Arc<AggregatePage>>>;
-
-/// The cache: at most `capacity` answers.
-#[derive(Debug)]
-pub struct AggregateCache {
-    capacity: usize,
-    entries: Mutex<Entries>,
+/// What a cache keeps, and whether one answer is small enough to keep.
+pub trait Cacheable: Clone + Send + Sync + 'static {
+    /// Whether to keep this answer.
+    fn keep(&self) -> bool;
 }
 
-#[derive(Debug, Default)]
-struct Entries {
-    map: HashMap<String, (Cell, u64)>,
+impl Cacheable for Arc<AggregatePage> {
+    fn keep(&self) -> bool {
+        self.rows.len() <= MAX_CACHED_GROUPS
+    }
+}
+
+impl Cacheable for Bytes {
+    fn keep(&self) -> bool {
+        self.len() <= MAX_CACHED_PAGE
+    }
+}
+
+/// A cache of at most `capacity` answers.
+#[derive(Debug)]
+pub struct AnswerCache<T> {
+    capacity: usize,
+    entries: Mutex<Entries<T>>,
+}
+
+#[derive(Debug)]
+struct Entries<T> {
+    map: HashMap<String, (Arc<OnceCell<T>>, u64)>,
     tick: u64,
 }
 
-impl AggregateCache {
+/// The cache of aggregate answers.
+pub type AggregateCache = AnswerCache<Arc<AggregatePage>>;
+/// The cache of JSON pages of rows.
+pub type PageCache = AnswerCache<Bytes>;
+
+impl<T: Cacheable> AnswerCache<T> {
     /// A cache of at most `capacity` answers (0 disables it).
     pub fn new(capacity: usize) -> Self {
-        AggregateCache {
+        AnswerCache {
             capacity,
-            entries: Mutex::new(Entries::default()),
+            entries: Mutex::new(Entries {
+                map: HashMap::new(),
+                tick: 0,
+            }),
         }
     }
 
-    fn cell(&self, key: &str) -> Cell {
+    fn cell(&self, key: &str) -> Arc<OnceCell<T>> {
         let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         e.tick += 1;
         let tick = e.tick;
@@ -57,7 +87,7 @@ impl AggregateCache {
                 e.map.remove(&oldest);
             }
         }
-        let cell: Cell = Arc::new(OnceCell::new());
+        let cell = Arc::new(OnceCell::new());
         e.map.insert(key.to_string(), (cell.clone(), tick));
         cell
     }
@@ -68,29 +98,26 @@ impl AggregateCache {
     }
 
     /// The answer for `key`, computing it with `compute` when it is not cached (once, however many
-    /// requests ask at the same time). Errors are not cached.
-    pub async fn get_or_compute<E, F>(&self, key: &str, compute: F) -> Result<Arc<AggregatePage>, E>
+    /// requests ask at the same time). Errors are not cached, nor answers too large to keep.
+    pub async fn get_or_compute<E, F>(&self, key: &str, compute: F) -> Result<T, E>
     where
-        F: Future<Output = Result<AggregatePage, E>>,
+        F: Future<Output = Result<T, E>>,
     {
         if self.capacity == 0 {
-            return compute.await.map(Arc::new);
+            return compute.await;
         }
         let cell = self.cell(key);
-        let page = match cell
-            .get_or_try_init(|| async { compute.await.map(Arc::new) })
-            .await
-        {
-            Ok(p) => p.clone(),
+        let answer = match cell.get_or_try_init(|| compute).await {
+            Ok(a) => a.clone(),
             Err(e) => {
                 self.forget(key);
                 return Err(e);
             }
         };
-        if page.rows.len() > MAX_CACHED_GROUPS {
+        if !answer.keep() {
             self.forget(key);
         }
-        Ok(page)
+        Ok(answer)
     }
 
     /// How many answers are kept.
@@ -107,40 +134,50 @@ impl AggregateCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn page(n: usize) -> AggregatePage {
-        AggregatePage {
+    fn page(n: usize) -> Arc<AggregatePage> {
+        Arc::new(AggregatePage {
             version: 1,
             columns: vec![],
             rows: vec![vec![]; n],
             notes: vec![],
             limit: 10,
             offset: 0,
-        }
+        })
     }
 
     #[tokio::test]
     async fn computes_once_and_evicts_the_oldest() {
         let cache = AggregateCache::new(2);
-        let runs = AtomicUsize::new(0);
-        let compute = |n| {
-            runs.fetch_add(1, Ordering::SeqCst);
-            async move { Ok::<_, ()>(page(n)) }
-        };
         let (a, b) = tokio::join!(
-            cache.get_or_compute("a", compute(1)),
-            cache.get_or_compute("a", compute(1))
+            cache.get_or_compute("a", async { Ok::<_, ()>(page(1)) }),
+            cache.get_or_compute::<(), _>("a", async { panic!("computed twice") })
         );
         assert_eq!(a.unwrap().rows.len(), b.unwrap().rows.len());
-        cache.get_or_compute("b", compute(2)).await.unwrap();
-        cache.get_or_compute("a", compute(1)).await.unwrap();
-        cache.get_or_compute("c", compute(3)).await.unwrap();
+        cache
+            .get_or_compute("b", async { Ok::<_, ()>(page(2)) })
+            .await
+            .unwrap();
+        cache
+            .get_or_compute("a", async { Ok::<_, ()>(page(1)) })
+            .await
+            .unwrap();
+        cache
+            .get_or_compute("c", async { Ok::<_, ()>(page(3)) })
+            .await
+            .unwrap();
         assert_eq!(cache.len(), 2, "b was the least recently used");
         assert!(cache
-            .get_or_compute::<(), _>("x", async { Err(()) })
+            .get_or_compute("x", async { Err::<Arc<AggregatePage>, ()>(()) })
             .await
             .is_err());
         assert_eq!(cache.len(), 1, "errors are not kept");
+        let pages = PageCache::new(4);
+        let big = Bytes::from(vec![b' '; MAX_CACHED_PAGE + 1]);
+        pages
+            .get_or_compute("big", async { Ok::<_, ()>(big) })
+            .await
+            .unwrap();
+        assert_eq!(pages.len(), 0, "too large to keep");
     }
 }

@@ -407,6 +407,46 @@ pub fn stream(
     Body::from_stream(ChunkStream(rx))
 }
 
+/// Stream CSV written by the store ([`Store::stream_csv`]): the header of `names`, then the
+/// records of every row `query` selects (at most `max`). An error after the first bytes ends the
+/// body with an error.
+pub fn store_csv(
+    store: Arc<dyn Store>,
+    resource: Id,
+    query: RowQuery,
+    max: Option<u64>,
+    names: Vec<String>,
+) -> Body {
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(4);
+    tokio::spawn(async move {
+        let mut header = Vec::new();
+        {
+            let mut w = csv::Writer::from_writer(&mut header);
+            let _ = w.write_record(&names);
+            let _ = w.flush();
+        }
+        if tx.send(Ok(Bytes::from(header))).await.is_err() {
+            return;
+        }
+        let (chunks, mut rx_chunks) = mpsc::channel::<Vec<u8>>(4);
+        let forward = async {
+            while let Some(c) = rx_chunks.recv().await {
+                if tx.send(Ok(Bytes::from(c))).await.is_err() {
+                    // The client went away; dropping the receiver stops the store.
+                    break;
+                }
+            }
+            drop(rx_chunks);
+        };
+        let (result, ()) = tokio::join!(store.stream_csv(resource, &query, max, chunks), forward);
+        if let Err(e) = result {
+            tracing::error!(error = %e, "data API: streaming CSV failed");
+            let _ = tx.send(Err(io::Error::other(e.to_string()))).await;
+        }
+    });
+    Body::from_stream(ChunkStream(rx))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,12 +26,14 @@ use sha2::{Digest, Sha256};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use cache::AggregateCache;
+use cache::{AggregateCache, PageCache};
 use export::Format;
 use limit::{Client, RateLimiter, RateLimits, Verdict};
 
 /// Aggregate answers kept in memory.
 pub const CACHE_ENTRIES: usize = 512;
+/// JSON pages of rows kept in memory (each at most [`cache::MAX_CACHED_PAGE`]: 32 MiB at most).
+pub const PAGE_ENTRIES: usize = 256;
 
 /// The shared state of the data API.
 #[derive(Debug)]
@@ -40,6 +42,8 @@ pub struct DataApi {
     pub limiter: RateLimiter,
     /// Aggregate answers by resource, version and query.
     pub cache: AggregateCache,
+    /// JSON pages of rows by resource, version and query.
+    pub pages: PageCache,
 }
 
 impl DataApi {
@@ -48,6 +52,7 @@ impl DataApi {
         DataApi {
             limiter: RateLimiter::new(limits),
             cache: AggregateCache::new(CACHE_ENTRIES),
+            pages: PageCache::new(PAGE_ENTRIES),
         }
     }
 }

@@ -258,6 +258,15 @@ impl Store for CountingStore {
     ) -> StoreResult<satudata_core::aggregate::AggregatePage> {
         self.inner.aggregate_rows(resource_id, query).await
     }
+    async fn stream_csv(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+        max: Option<u64>,
+        sink: tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> StoreResult<u64> {
+        self.inner.stream_csv(resource_id, query, max, sink).await
+    }
 }
 
 /// Governance records. Audit appends and usage counts are not counted as writes: they record who

@@ -7,12 +7,16 @@ use satudata_core::row::{Cursor, Row, RowPage, RowQuery};
 use satudata_core::value::Value;
 use satudata_core::Id;
 use satudata_store::rowsql::{row_order, Dialect, SqlBuilder};
+
 use satudata_store::rowtable::{column_name, resolve_aggregate, resolve_query};
 use satudata_store::StoreResult;
 use sqlx::Row as _;
 
 use super::{bind_value, load_table, read_value};
 use crate::{db_err, offset_i64, PostgresStore};
+
+/// Rows per batch of a CSV export (one statement, one value of joined lines, per batch).
+const CSV_BATCH: u64 = 5000;
 
 impl PostgresStore {
     pub(crate) async fn query_rows_impl(
@@ -170,6 +174,114 @@ impl PostgresStore {
             })
             .collect::<StoreResult<Vec<Row>>>()?;
         Ok(page)
+    }
+
+    pub(crate) async fn stream_csv_impl(
+        &self,
+        resource_id: Id,
+        query: &RowQuery,
+        max: Option<u64>,
+        sink: tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> StoreResult<u64> {
+        let info = load_table(&self.pool, resource_id, false).await?;
+        let resolved = resolve_query(query, &info.schema)?;
+        let (version, latest) = self.resolve_version(resource_id, query.version).await?;
+        if version == 0 {
+            return Ok(0);
+        }
+        let table = &info.table;
+        let line = SqlBuilder::new(Dialect::Postgres).csv_line(&info.types, &resolved.select);
+        let mut after = resolved.after.clone();
+        let mut offset = query.offset;
+        let mut sent = 0u64;
+        loop {
+            let want = max.map_or(CSV_BATCH, |m| (m - sent).min(CSV_BATCH));
+            if want == 0 {
+                break;
+            }
+            let mut b = SqlBuilder::new(Dialect::Postgres);
+            let mut wh = vec![b.version_cond(version, latest)];
+            for f in &resolved.filters {
+                wh.push(b.filter(f));
+            }
+            if let Some(c) = &after {
+                wh.push(b.keyset(&resolved.sort, c));
+            }
+            let lim = b.bind(Value::Int(want as i64));
+            let off = b.bind(Value::Int(offset_i64(offset)));
+            let wh = wh.join(" AND ");
+            let (n, mut buf, next) = if resolved.sort.is_empty() {
+                // In upload order: one value per batch, the lines joined by the database.
+                let sql = format!(
+                    "SELECT MAX(_ord), COUNT(*), {} FROM \
+                     (SELECT _ord, {line} AS line FROM {table} WHERE {wh} ORDER BY _ord LIMIT {lim} OFFSET {off}) AS b",
+                    b.concat_lines("line")
+                );
+                let mut q = sqlx::query(&sql);
+                for a in b.args {
+                    q = bind_value(q, a);
+                }
+                let r = q.fetch_one(&self.pool).await.map_err(db_err)?;
+                let n: i64 = r.try_get(1).map_err(db_err)?;
+                let text: Option<String> = r.try_get(2).map_err(db_err)?;
+                let last: Option<i64> = r.try_get(0).map_err(db_err)?;
+                (
+                    n as u64,
+                    text.unwrap_or_default().into_bytes(),
+                    last.map(|ord| Cursor { keys: vec![], ord }),
+                )
+            } else {
+                let mut cols = vec!["_ord".to_string()];
+                cols.extend(resolved.sort.iter().map(|(i, _)| column_name(*i)));
+                cols.push(line.clone());
+                let sql = format!(
+                    "SELECT {} FROM {table} WHERE {wh} ORDER BY {} LIMIT {lim} OFFSET {off}",
+                    cols.join(", "),
+                    row_order(&resolved.sort)
+                );
+                let mut q = sqlx::query(&sql);
+                for a in b.args {
+                    q = bind_value(q, a);
+                }
+                let rows = q.fetch_all(&self.pool).await.map_err(db_err)?;
+                let nsort = resolved.sort.len();
+                let mut buf = Vec::with_capacity(rows.len() * 128);
+                for r in &rows {
+                    let text: String = r.try_get(1 + nsort).map_err(db_err)?;
+                    buf.extend_from_slice(text.as_bytes());
+                    buf.push(b'\n');
+                }
+                buf.pop();
+                let next = match rows.last() {
+                    Some(r) => Some(Cursor {
+                        keys: resolved
+                            .sort
+                            .iter()
+                            .enumerate()
+                            .map(|(j, (i, _))| read_value(r, 1 + j, info.types[*i]))
+                            .collect::<StoreResult<Vec<Value>>>()?,
+                        ord: r.try_get(0).map_err(db_err)?,
+                    }),
+                    None => None,
+                };
+                (rows.len() as u64, buf, next)
+            };
+            if n == 0 {
+                break;
+            }
+            buf.push(b'\n');
+            sent += n;
+            if sink.send(buf).await.is_err() {
+                // The client went away.
+                break;
+            }
+            if n < want {
+                break;
+            }
+            after = next;
+            offset = 0;
+        }
+        Ok(sent)
     }
 
     pub(crate) async fn latest_version_impl(

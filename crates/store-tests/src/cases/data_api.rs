@@ -553,3 +553,133 @@ fn cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
         (x, y) => x.to_text().cmp(&y.to_text()),
     }
 }
+
+/// CSV written by the store (`stream_csv`) is the rows `query_rows` gives, formatted the way
+/// `rowsql::write_csv_cell` formats them: with filters, `select`, sorts, offsets, cursors and caps;
+/// text that needs quoting, numbers that need 16 or 17 digits, dates, times, booleans, missing cells.
+pub async fn stream_csv_matches_rows(store: Arc<dyn Store>) {
+    let res = make_table(&store, "t").await;
+    let mut rows = sample_rows(0..12_345);
+    rows[3][7] = Value::Text("koma, \"kutip\"\nbaris baru".into());
+    rows[4][3] = Value::Num(1.0 / 3.0);
+    rows[5][3] = Value::Num(0.1 + 0.2);
+    rows[6][3] = Value::Num(-2.5e-3);
+    rows[7][3] = Value::Num(123_456_789.0);
+    put_version(&store, res.id, rows).await;
+    let csv_of = |rows: &[Row]| {
+        let mut out = Vec::new();
+        for r in rows {
+            for (i, v) in r.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                satudata_store::rowsql::write_csv_cell(&mut out, v);
+            }
+            out.push(b'\n');
+        }
+        String::from_utf8(out).expect("utf-8")
+    };
+    let streamed = |q: RowQuery, max: Option<u64>| {
+        let store = store.clone();
+        async move {
+            let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+            let s = store.clone();
+            let task = tokio::spawn(async move { s.stream_csv(res.id, &q, max, tx).await });
+            let mut out = Vec::new();
+            let mut chunks = 0;
+            while let Some(c) = rx.recv().await {
+                assert!(c.ends_with(b"\n"), "chunks hold whole records");
+                chunks += 1;
+                out.extend(c);
+            }
+            let n = task.await.expect("task").expect("stream_csv");
+            (String::from_utf8(out).expect("utf-8"), n, chunks)
+        }
+    };
+    let queries = vec![
+        (RowQuery::default(), None),
+        (
+            RowQuery {
+                filters: vec![filter(
+                    "kode_desa",
+                    FilterOp::Within,
+                    vec![Value::Text("16.06.02".into())],
+                )],
+                select: vec![
+                    "rasio".into(),
+                    "catatan".into(),
+                    "aktif".into(),
+                    "dicatat".into(),
+                ],
+                ..RowQuery::default()
+            },
+            None,
+        ),
+        (
+            RowQuery {
+                sort: vec![SortKey {
+                    field: "jumlah".into(),
+                    descending: true,
+                }],
+                offset: 7,
+                ..RowQuery::default()
+            },
+            Some(6_001),
+        ),
+        (
+            RowQuery {
+                offset: 3,
+                select: vec!["tanggal".into(), "kode_desa".into()],
+                ..RowQuery::default()
+            },
+            Some(4),
+        ),
+    ];
+    for (q, max) in queries {
+        let mut all = q.clone();
+        all.limit = 20_000;
+        all.with_total = false;
+        let mut want = store.query_rows(res.id, &all).await.expect("rows").rows;
+        if let Some(m) = max {
+            want.truncate(m as usize);
+        }
+        let (got, n, chunks) = streamed(q.clone(), max).await;
+        assert_eq!(n as usize, want.len(), "{q:?}");
+        assert!(got == csv_of(&want), "stream_csv differs for {q:?}");
+        if want.len() > 5000 {
+            assert!(chunks >= 2, "large exports come in several chunks");
+        }
+    }
+    // From a cursor.
+    let first = store
+        .query_rows(
+            res.id,
+            &RowQuery {
+                limit: 10,
+                ..RowQuery::default()
+            },
+        )
+        .await
+        .expect("first page");
+    let (got, n, _) = streamed(
+        RowQuery {
+            after: first.next_cursor,
+            ..RowQuery::default()
+        },
+        Some(5),
+    )
+    .await;
+    let want = store
+        .query_rows(
+            res.id,
+            &RowQuery {
+                offset: 10,
+                limit: 5,
+                ..RowQuery::default()
+            },
+        )
+        .await
+        .expect("rows")
+        .rows;
+    assert_eq!((got, n), (csv_of(&want), 5));
+}
