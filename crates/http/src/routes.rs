@@ -74,6 +74,13 @@ static ROUTES: &[RouteSpec] = &[
     // Versions and rows.
     route!(GET "/api/v1/resources/{id}/versions" => api::versions::list),
     route!(POST "/api/v1/resources/{id}/versions" => api::versions::upload),
+    // Attachments and uploads of data files (import jobs).
+    route!(POST "/api/v1/datasets/{slug}/attachments" => api::files::attach),
+    route!(GET "/api/v1/resources/{id}/file" => api::files::download),
+    route!(POST "/api/v1/resources/{id}/uploads" => api::files::upload),
+    route!(GET "/api/v1/jobs" => api::files::list_jobs),
+    route!(GET "/api/v1/jobs/{id}" => api::files::get_job),
+    route!(POST "/api/v1/jobs/{id}/cancel" => api::files::cancel_job),
     route!(GET "/api/v1/resources/{id}/versions/{number}" => api::versions::get),
     route!(GET "/api/v1/resources/{id}/rows" => api::rows::resource_rows),
     route!(GET "/api/v1/resources/{id}/aggregate" => api::aggregate::resource_aggregate),

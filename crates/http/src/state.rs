@@ -33,6 +33,9 @@ pub struct AppState {
     pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
     /// The in-memory catalogue index of `package_search`.
     pub(crate) catalog: Arc<crate::catalog_index::CatalogIndex>,
+    /// Where attachments and uploaded data files are kept. In memory until [`AppState::with_files`]
+    /// sets the instance's file store (the server always does).
+    pub(crate) files: satudata_files::FileStore,
 }
 
 impl AppState {
@@ -48,7 +51,14 @@ impl AppState {
             data_api: Arc::new(crate::dataapi::DataApi::default()),
             mailer: None,
             catalog: Arc::default(),
+            files: satudata_files::FileStore::memory(),
         }
+    }
+
+    /// Keep attachments and uploads in this file store (a local directory or S3-compatible storage).
+    pub fn with_files(mut self, files: satudata_files::FileStore) -> Self {
+        self.files = files;
+        self
     }
 
     /// Mail notifications through this SMTP server too (in-app notifications are always kept).

@@ -9,14 +9,13 @@ use crate::config::{Config, ConfigFlags};
 use crate::runtime::open_store;
 use anyhow::Context;
 use satudata_core::dataset::ResourceKind;
-use satudata_core::row::Row;
-use satudata_formats::validate::{Report, ValidateOptions, Validator};
-use satudata_store::{ChannelRowSource, NewVersion, StoreError};
+use satudata_formats::validate::ValidateOptions;
+use satudata_jobs::{import_table, ImportError, ImportTarget};
+use satudata_store::{NewVersion, StoreError};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Rows sent to the store at a time; with the channel's capacity this bounds memory.
-const BATCH_ROWS: usize = 2_000;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// Impor berkas sebagai versi baru (draf) sebuah tabel — semua atau tidak sama sekali.
 #[derive(Debug, clap::Args)]
@@ -101,80 +100,39 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
 
-    // The reader and validator run on a blocking thread and stream typed rows through a bounded channel
-    // into the store's transaction. Any problem aborts the source, so the store writes nothing.
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Row>, String>>(4);
-    let file = args.file.clone();
-    let schema = schema.clone();
+    // The shared import (satudata-jobs, also used by the server's job runner): the validator runs
+    // on a blocking thread and streams typed rows into one store transaction; any problem aborts it,
+    // so the store writes nothing.
     let opts = ValidateOptions {
         home_region: home,
         ..ValidateOptions::default()
     };
     let progress = row_progress("Mengimpor");
     let bar = progress.clone();
-    let reader_task = tokio::task::spawn_blocking(move || -> Result<Report, Unusable> {
-        let mut validator = Validator::new(file.open()?, &schema, &opts)
-            .map_err(|e| Unusable(format!("{}: {e}", file.file.display())))?;
-        let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
-        let mut sending = true;
-        let mut n: u64 = 0;
-        while validator.next_row() {
-            n += 1;
-            if n.is_multiple_of(4_096) {
-                bar.set_position(n);
-            }
-            if !sending {
-                continue; // keep validating to give a complete report
-            }
-            if validator.report().stats.errors > 0 {
-                sending = false;
-                batch.clear();
-                continue;
-            }
-            if let Some((_, values)) = validator.row() {
-                batch.push(values.to_vec());
-                if batch.len() == BATCH_ROWS
-                    && tx
-                        .blocking_send(Ok(std::mem::replace(
-                            &mut batch,
-                            Vec::with_capacity(BATCH_ROWS),
-                        )))
-                        .is_err()
-                {
-                    sending = false; // the store stopped listening; its error is reported
-                }
-            }
-        }
-        let report = validator.finish();
-        if report.valid && sending {
-            if !batch.is_empty() {
-                let _ = tx.blocking_send(Ok(batch));
-            }
-        } else {
-            let _ = tx.blocking_send(Err("berkas tidak sah; tidak ada yang disimpan".into()));
-        }
-        Ok(report)
-    });
-
-    let mut source = ChannelRowSource::new(rx);
-    let written = store
-        .create_draft_version(
-            resource.id,
-            NewVersion {
-                actor,
-                summary: args.summary.clone(),
-            },
-            &mut source,
-        )
-        .await;
-    drop(source);
+    let file = args.file.clone();
+    let outcome = import_table(
+        store.as_ref(),
+        resource.id,
+        schema.clone(),
+        move || file.open().map_err(|Unusable(m)| m),
+        opts,
+        NewVersion {
+            actor,
+            summary: args.summary.clone(),
+        },
+        ImportTarget::Draft,
+        move |n| bar.set_position(n),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await;
     progress.finish_and_clear();
-    let report = match reader_task.await.context("reader task failed")? {
-        Ok(report) => report,
-        Err(Unusable(msg)) => {
+    let (report, written) = match outcome {
+        Ok(o) => (o.report, o.version),
+        Err(ImportError::Unusable(msg)) => {
             eprintln!("galat: {msg}");
             return Ok(ExitCode::from(EXIT_UNUSABLE));
         }
+        Err(ImportError::Internal(msg)) => anyhow::bail!(msg),
     };
     match args.format {
         OutputFormat::Json => print_json(&serde_json::json!({

@@ -44,6 +44,23 @@ pub async fn start(cfg: Config, banner: Option<Banner>) -> anyhow::Result<()> {
     if created > 0 {
         tracing::info!(created, "region organisations created");
     }
+    // Uploads become jobs kept in the store; this process runs them in the background. On SQLite
+    // it is the only process, so jobs it left running when it stopped are re-queued at once.
+    let files = match &cfg.files_url {
+        Some(url) => satudata_files::FileStore::from_url(url),
+        None => satudata_files::FileStore::local(cfg.data_dir.join("files")),
+    }
+    .map_err(|e| anyhow::anyhow!("penyimpanan berkas tidak dapat dibuka: {e}"))?;
+    tracing::info!(files = files.describe(), "file store open");
+    satudata_jobs::Runner::new(
+        store.clone(),
+        files.clone(),
+        satudata_jobs::RunnerConfig {
+            home_region: Some(home),
+            ..satudata_jobs::RunnerConfig::default()
+        },
+    )
+    .spawn(store.backend() == "sqlite");
     let state = satudata_http::AppState::new(
         store,
         satudata_http::HttpConfig {
@@ -53,7 +70,8 @@ pub async fn start(cfg: Config, banner: Option<Banner>) -> anyhow::Result<()> {
             secure_cookies: cfg.secure_cookies,
         },
     )
-    .with_rate_limits(cfg.rate_limits());
+    .with_rate_limits(cfg.rate_limits())
+    .with_files(files);
     // Notifications are mailed too when SMTP is configured (SATUDATA_SMTP_*).
     let state = match crate::smtp::from_env(|k| std::env::var(k).ok())? {
         Some(mail) => {

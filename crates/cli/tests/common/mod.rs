@@ -34,6 +34,12 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Kill the process at once (SIGKILL), as a power cut or the OOM killer would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Start `cmd` (with `--log-format json`) and wait for its "listening" log line.
     pub fn start(mut cmd: Command) -> Server {
         cmd.arg("--log-format").arg("json");

@@ -7,6 +7,7 @@ pub mod ckan;
 pub mod datasets;
 pub mod dcat;
 pub mod downloads;
+pub mod files;
 pub mod gov_xlsx;
 pub mod health;
 pub mod kemutakhiran;

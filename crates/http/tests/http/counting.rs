@@ -14,6 +14,7 @@ use satudata_core::row::{Row, RowPage, RowQuery};
 use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
 use satudata_core::{plan, review};
+use satudata_store::jobs;
 use satudata_store::governance as gov;
 use satudata_store::{
     DatasetQuery, NewApiToken, NewVersion, OrgQuery, Page, RowSource, Store, StoreError,
@@ -427,5 +428,60 @@ impl satudata_store::GovernanceStore for CountingStore {
     }
     async fn verify_audit(&self) -> StoreResult<gov::AuditVerification> {
         self.inner.verify_audit().await
+    }
+}
+
+/// Jobs: queueing, claiming, progress and completion are writes.
+#[async_trait]
+impl satudata_store::jobs::JobStore for CountingStore {
+    async fn create_job(&self, new: jobs::NewJob) -> StoreResult<jobs::Job> {
+        self.count("create_job");
+        self.inner.create_job(new).await
+    }
+    async fn get_job(&self, id: Id) -> StoreResult<Option<jobs::Job>> {
+        self.inner.get_job(id).await
+    }
+    async fn list_jobs(&self, q: &jobs::JobQuery) -> StoreResult<satudata_store::Page<jobs::Job>> {
+        self.inner.list_jobs(q).await
+    }
+    async fn claim_job(&self, lease_for: std::time::Duration) -> StoreResult<Option<jobs::Job>> {
+        self.count("claim_job");
+        self.inner.claim_job(lease_for).await
+    }
+    async fn job_progress(
+        &self,
+        lease: jobs::JobLease,
+        rows_processed: i64,
+        bytes_processed: Option<i64>,
+        lease_for: std::time::Duration,
+    ) -> StoreResult<jobs::JobState> {
+        self.count("job_progress");
+        self.inner
+            .job_progress(lease, rows_processed, bytes_processed, lease_for)
+            .await
+    }
+    async fn finish_job(&self, lease: jobs::JobLease, end: jobs::JobEnd) -> StoreResult<bool> {
+        self.count("finish_job");
+        self.inner.finish_job(lease, end).await
+    }
+    async fn complete_import_job(
+        &self,
+        lease: jobs::JobLease,
+        resource_id: Id,
+        new: NewVersion,
+        source: &mut dyn RowSource,
+    ) -> StoreResult<Version> {
+        self.count("complete_import_job");
+        self.inner
+            .complete_import_job(lease, resource_id, new, source)
+            .await
+    }
+    async fn cancel_job(&self, id: Id) -> StoreResult<jobs::Job> {
+        self.count("cancel_job");
+        self.inner.cancel_job(id).await
+    }
+    async fn requeue_jobs(&self, expired_only: bool) -> StoreResult<u64> {
+        self.count("requeue_jobs");
+        self.inner.requeue_jobs(expired_only).await
     }
 }

@@ -1,0 +1,441 @@
+//! File attachments of datasets, kept in the file store (a local directory or S3-compatible storage),
+//! and uploads of data files that become import jobs (validated and imported in the background, with
+//! progress and a stored report).
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use satudata_core::access::Action;
+use satudata_core::dataset::{NewResource, Resource, ResourceKind};
+use satudata_core::Id;
+use satudata_files::FileError;
+use satudata_store::jobs::{Job, JobQuery, NewJob};
+use satudata_store::StoreError;
+
+use super::{find_dataset, find_resource};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json as JsonResponse;
+
+/// Query of an attachment upload.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AttachmentQuery {
+    /// The file's name as the user knows it, e.g. `laporan-2024.pdf`.
+    pub filename: String,
+    /// Title shown on the portal (default: the file name).
+    pub title: Option<String>,
+    /// Machine name of the resource, unique in the dataset (default: from the file name).
+    pub name: Option<String>,
+}
+
+/// Keep only characters that are safe in a key and a download name.
+fn safe_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches(['-', '.']);
+    if trimmed.is_empty() {
+        "berkas".to_string()
+    } else {
+        trimmed.chars().take(120).collect()
+    }
+}
+
+fn file_error(e: FileError) -> ApiError {
+    match e {
+        FileError::InvalidKey { .. } => ApiError::bad_request(e.to_string()),
+        FileError::NotFound(_) => ApiError::not_found("Berkas tidak ditemukan di penyimpanan."),
+        FileError::Source(_) => {
+            ApiError::bad_request("Unggahan terputus sebelum selesai; tidak ada yang disimpan.")
+        }
+        other => ApiError::internal(other),
+    }
+}
+
+/// Attach a file to a dataset: the body is the file, stored as it streams in.
+#[utoipa::path(post, path = "/api/v1/datasets/{slug}/attachments", tag = super::tags::DATA,
+    params(("slug" = String, Path, description = "Dataset slug"), AttachmentQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Resource),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn attach(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+    Query(q): Query<AttachmentQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let dataset = find_dataset(&state, &slug).await?;
+    auth.allow(Action::WriteDataset {
+        organization: dataset.meta.organization_id,
+    })?;
+    let filename = safe_filename(&q.filename);
+    let name = q
+        .name
+        .clone()
+        .unwrap_or_else(|| satudata_core::ids::slugify(&filename));
+    if !satudata_core::ids::is_valid_slug(&name) {
+        return Err(ApiError::bad_request(
+            "Nama sumber data hanya boleh huruf kecil, angka dan tanda minus (2–100 karakter).",
+        ));
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or(v).trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let key = format!(
+        "attachments/{}/{}/{filename}",
+        dataset.id,
+        satudata_core::new_id()
+    );
+    let stored = state
+        .files
+        .put_stream(&key, body.into_data_stream())
+        .await
+        .map_err(file_error)?;
+    // Without an explicit name the file's name is used; a second file of the same name gets `-2`, `-3`, ….
+    let mut attempt = 1;
+    let created = loop {
+        let candidate = if attempt == 1 {
+            name.clone()
+        } else {
+            format!("{name}-{attempt}")
+        };
+        let result = state
+            .store
+            .create_resource(
+                dataset.id,
+                NewResource {
+                    name: candidate,
+                    title: q.title.clone().unwrap_or_else(|| filename.clone()),
+                    description: String::new(),
+                    kind: ResourceKind::File {
+                        path: stored.key.clone(),
+                        media_type: media_type.clone(),
+                        size: stored.size,
+                        sha256: stored.sha256.clone(),
+                    },
+                },
+                auth.actor(),
+            )
+            .await;
+        match result {
+            Err(StoreError::Conflict(_)) if q.name.is_none() && attempt < 50 => attempt += 1,
+            other => break other,
+        }
+    };
+    match created {
+        Ok(resource) => Ok((StatusCode::CREATED, JsonResponse(resource)).into_response()),
+        Err(e) => {
+            // The resource was refused (e.g. its name is taken): do not keep an orphan file.
+            let _ = state.files.delete(&stored.key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Download the file of an attachment resource.
+#[utoipa::path(get, path = "/api/v1/resources/{id}/file", tag = super::tags::DATA,
+    params(("id" = String, Path, format = Uuid, description = "Resource id")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn download(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<Id>,
+) -> ApiResult<Response> {
+    let (resource, dataset) = find_resource(&state, id).await?;
+    auth.allow(Action::ReadData {
+        access: dataset.meta.access,
+        organization: dataset.meta.organization_id,
+    })?;
+    let ResourceKind::File {
+        path, media_type, ..
+    } = &resource.kind
+    else {
+        return Err(ApiError::conflict(
+            "Sumber data ini tabel, bukan lampiran; unduh datanya dari /dataset/{slug}/… .csv.",
+        ));
+    };
+    let content = state.files.get(path).await.map_err(file_error)?;
+    let filename = path.rsplit('/').next().unwrap_or("berkas");
+    let mut response = Response::new(Body::from_stream(content.into_stream()));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(media_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    // Attachments are served as downloads, never rendered in the portal's origin.
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
+}
+
+/// An import job as the API shows it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Id,
+    /// `import`.
+    pub kind: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub resource_id: Id,
+    /// The file's name as uploaded.
+    pub filename: String,
+    /// `queued`, `running`, `done`, `failed` or `cancelled`.
+    pub state: String,
+    /// Rows read so far.
+    pub rows_processed: i64,
+    pub bytes_total: Option<i64>,
+    /// The validation report (also when the file was not valid; then no version was made).
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
+    /// The draft version the job created.
+    pub version: Option<i32>,
+    /// Why the job failed, in Bahasa Indonesia.
+    pub error: Option<String>,
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub created_by: Option<Id>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub attempts: i32,
+}
+
+impl From<Job> for JobView {
+    fn from(j: Job) -> Self {
+        JobView {
+            id: j.id,
+            kind: j.kind,
+            resource_id: j.resource_id,
+            filename: j.filename,
+            state: j.state.as_str().to_string(),
+            rows_processed: j.rows_processed,
+            bytes_total: j.bytes_total,
+            report: j.report,
+            version: j.version,
+            error: j.error,
+            created_by: j.created_by,
+            created_at: j.created_at,
+            started_at: j.started_at,
+            finished_at: j.finished_at,
+            attempts: j.attempts,
+        }
+    }
+}
+
+/// Query of a data upload.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// The file's name (its extension helps pick the reader: .csv, .xlsx, .xls, .ods, .json, .ndjson).
+    pub filename: String,
+    /// Sheet of a workbook, by name or number (1 = first).
+    pub sheet: Option<String>,
+    /// Summary of the change, shown in the version history.
+    pub summary: Option<String>,
+}
+
+/// Upload a data file for a table: it is stored, then validated and imported in the background as a
+/// draft version. Answers 202 with the job; follow `Location` for progress and the report.
+#[utoipa::path(post, path = "/api/v1/resources/{id}/uploads", tag = super::tags::DATA,
+    params(("id" = String, Path, format = Uuid, description = "Resource id"), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "CSV, XLSX, XLS, ODS, JSON or NDJSON"),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, body = JobView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<Id>,
+    Query(q): Query<UploadQuery>,
+    body: Body,
+) -> ApiResult<Response> {
+    let (resource, dataset) = find_resource(&state, id).await?;
+    auth.allow(Action::WriteDataset {
+        organization: dataset.meta.organization_id,
+    })?;
+    if !matches!(resource.kind, ResourceKind::Table { .. }) {
+        return Err(ApiError::conflict(
+            "Sumber data ini lampiran berkas, bukan tabel; unggahan data hanya untuk tabel.",
+        ));
+    }
+    let filename = safe_filename(&q.filename);
+    let key = format!(
+        "uploads/{}/{}/{filename}",
+        resource.id,
+        satudata_core::new_id()
+    );
+    let stored = state
+        .files
+        .put_stream(&key, body.into_data_stream())
+        .await
+        .map_err(file_error)?;
+    let mut options = serde_json::Map::new();
+    if let Some(sheet) = &q.sheet {
+        options.insert("sheet".into(), sheet.clone().into());
+    }
+    if let Some(summary) = &q.summary {
+        options.insert("summary".into(), summary.clone().into());
+    }
+    let job = state
+        .store
+        .create_job(NewJob {
+            kind: "import".into(),
+            resource_id: resource.id,
+            file_key: stored.key,
+            filename,
+            options: serde_json::Value::Object(options),
+            bytes_total: i64::try_from(stored.size).ok(),
+            created_by: auth.actor(),
+        })
+        .await?;
+    let job_id = job.id;
+    let mut response = (StatusCode::ACCEPTED, JsonResponse(JobView::from(job))).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/jobs/{job_id}")) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// A job and the dataset it writes to, after checking the caller may follow it.
+async fn find_job(state: &AppState, auth: &Auth, id: Id) -> ApiResult<Job> {
+    let job = state
+        .store
+        .get_job(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Pekerjaan '{id}' tidak ditemukan.")))?;
+    let (_, dataset) = find_resource(state, job.resource_id).await?;
+    auth.allow(Action::WriteDataset {
+        organization: dataset.meta.organization_id,
+    })?;
+    Ok(job)
+}
+
+/// One import job: state, progress and, when done, the validation report and the version.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = super::tags::DATA,
+    params(("id" = String, Path, format = Uuid, description = "Job id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = JobView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_job(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<Id>,
+) -> ApiResult<JsonResponse<JobView>> {
+    Ok(JsonResponse(find_job(&state, &auth, id).await?.into()))
+}
+
+/// Query of the job list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct JobListQuery {
+    /// The table resource whose jobs to list.
+    #[param(value_type = String, format = Uuid)]
+    pub resource: Id,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}
+
+/// Jobs of a table, newest first.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JobList {
+    pub items: Vec<JobView>,
+    pub total: u64,
+}
+
+/// The import jobs of one table, newest first.
+#[utoipa::path(get, path = "/api/v1/jobs", tag = super::tags::DATA,
+    params(JobListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = JobList),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<JobListQuery>,
+) -> ApiResult<JsonResponse<JobList>> {
+    let (_, dataset) = find_resource(&state, q.resource).await?;
+    auth.allow(Action::WriteDataset {
+        organization: dataset.meta.organization_id,
+    })?;
+    let page = state
+        .store
+        .list_jobs(&JobQuery {
+            resource_id: Some(q.resource),
+            created_by: None,
+            limit: q.limit.unwrap_or(50).clamp(1, 500),
+            offset: q.offset.unwrap_or(0),
+        })
+        .await?;
+    Ok(JsonResponse(JobList {
+        items: page.items.into_iter().map(JobView::from).collect(),
+        total: page.total,
+    }))
+}
+
+/// Cancel a job that has not finished; nothing of it is written.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = super::tags::DATA,
+    params(("id" = String, Path, format = Uuid, description = "Job id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = JobView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn cancel_job(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<Id>,
+) -> ApiResult<JsonResponse<JobView>> {
+    find_job(&state, &auth, id).await?;
+    Ok(JsonResponse(state.store.cancel_job(id).await?.into()))
+}
