@@ -14,8 +14,8 @@ use satudata_core::row::{Row, RowPage, RowQuery};
 use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
 use satudata_core::{plan, review};
-use satudata_store::jobs;
 use satudata_store::governance as gov;
+use satudata_store::jobs;
 use satudata_store::{
     DatasetQuery, NewApiToken, NewVersion, OrgQuery, Page, RowSource, Store, StoreError,
     StoreResult,
