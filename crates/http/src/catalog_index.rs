@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use satudata_core::dataset::{DataKind, Dataset};
+use satudata_core::organization::Organization;
 use satudata_store::{
     CatalogEntry, DatasetCondition, DatasetFacet, DatasetQuery, DatasetSortField, FacetCount,
     MetaField, Store, StoreResult,
@@ -23,6 +24,8 @@ use satudata_store::{
 /// One dataset with the lower-cased texts search compares.
 struct Entry {
     e: CatalogEntry,
+    /// The organisation id as text (facet values are text).
+    org: String,
     title: String,
     description: String,
     tags: Vec<String>,
@@ -33,6 +36,8 @@ struct Entry {
 pub struct Snapshot {
     seq: i64,
     entries: Vec<Entry>,
+    /// Every organisation by id (facets show their slugs and names).
+    orgs: HashMap<satudata_core::Id, Organization>,
 }
 
 /// What a search finds.
@@ -67,10 +72,37 @@ impl CatalogIndex {
             return Ok(s.clone());
         }
         let entries = store.catalog_entries().await?;
-        let snap = Arc::new(Snapshot::new(seq, entries));
+        let mut orgs = HashMap::new();
+        let mut q = satudata_store::OrgQuery {
+            limit: 1000,
+            ..satudata_store::OrgQuery::default()
+        };
+        loop {
+            let page = store.list_organizations(&q).await?;
+            let n = page.items.len();
+            orgs.extend(page.items.into_iter().map(|o| (o.id, o)));
+            q.offset += n as u64;
+            if n == 0 || q.offset >= page.total {
+                break;
+            }
+        }
+        let snap = Arc::new(Snapshot::new(seq, entries, orgs));
         *self.current.write().await = Some(snap.clone());
         Ok(snap)
     }
+}
+
+/// The `limit` largest counts, largest first, ties by value (as the store orders them).
+fn top(counts: HashMap<&str, u64>, limit: u32) -> Vec<FacetCount> {
+    let mut v: Vec<(&str, u64)> = counts.into_iter().collect();
+    v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    v.truncate(limit as usize);
+    v.into_iter()
+        .map(|(value, count)| FacetCount {
+            value: value.to_string(),
+            count,
+        })
+        .collect()
 }
 
 fn in_range(t: DateTime<Utc>, from: &Bound<DateTime<Utc>>, to: &Bound<DateTime<Utc>>) -> bool {
@@ -182,23 +214,29 @@ impl Entry {
         q.condition.as_ref().is_none_or(|c| self.matches(c))
     }
 
-    fn facet_values(&self, f: DatasetFacet) -> Vec<String> {
+    /// Call `f` with each value of a facet (borrowed: counting allocates nothing per dataset).
+    fn for_facet_values<'a>(&'a self, f: DatasetFacet, mut each: impl FnMut(&'a str)) {
         let m = &self.e.dataset.meta;
         match f {
-            DatasetFacet::Organization => vec![m.organization_id.to_string()],
-            DatasetFacet::Topic => m.topics.clone(),
-            DatasetFacet::Tag => m.tags.clone(),
-            DatasetFacet::License => vec![m.license.clone()],
-            DatasetFacet::Access => vec![m.access.as_str().to_string()],
+            DatasetFacet::Organization => each(&self.org),
+            DatasetFacet::Topic => m.topics.iter().for_each(|t| each(t)),
+            DatasetFacet::Tag => m.tags.iter().for_each(|t| each(t)),
+            DatasetFacet::License => each(&m.license),
+            DatasetFacet::Access => each(m.access.as_str()),
         }
     }
 }
 
 impl Snapshot {
-    fn new(seq: i64, entries: Vec<CatalogEntry>) -> Snapshot {
+    fn new(
+        seq: i64,
+        entries: Vec<CatalogEntry>,
+        orgs: HashMap<satudata_core::Id, Organization>,
+    ) -> Snapshot {
         let entries = entries
             .into_iter()
             .map(|e| Entry {
+                org: e.dataset.meta.organization_id.to_string(),
                 title: e.dataset.meta.title.to_lowercase(),
                 description: e.dataset.meta.description.to_lowercase(),
                 tags: e
@@ -212,20 +250,24 @@ impl Snapshot {
                 e,
             })
             .collect();
-        Snapshot { seq, entries }
+        Snapshot { seq, entries, orgs }
+    }
+
+    /// An organisation of the catalogue.
+    pub fn organization(&self, id: satudata_core::Id) -> Option<&Organization> {
+        self.orgs.get(&id)
     }
 
     /// The datasets `q` matches, one page of them in `q`'s order, and the facet counts over all.
     pub fn search(&self, q: &DatasetQuery, facets: &[DatasetFacet], facet_limit: u32) -> Found {
         let mut hits: Vec<&Entry> = self.entries.iter().filter(|e| e.visible(q)).collect();
-        let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); facets.len()];
+        let mut counts: Vec<HashMap<&str, u64>> = vec![HashMap::new(); facets.len()];
         let mut with_table = 0;
         for e in &hits {
             with_table += u64::from(e.e.has_table);
             for (i, f) in facets.iter().enumerate() {
-                for v in e.facet_values(*f) {
-                    *counts[i].entry(v).or_default() += 1;
-                }
+                let c = &mut counts[i];
+                e.for_facet_values(*f, |v| *c.entry(v).or_default() += 1);
             }
         }
         let cmp = |a: &&Entry, b: &&Entry| -> Ordering {
@@ -271,10 +313,7 @@ impl Snapshot {
         Found {
             total,
             items,
-            facets: counts
-                .into_iter()
-                .map(|c| satudata_store::search::top_counts(c, facet_limit))
-                .collect(),
+            facets: counts.into_iter().map(|c| top(c, facet_limit)).collect(),
             with_table,
         }
     }

@@ -255,7 +255,6 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
     } else {
         vec![]
     };
-    let mut orgs = crate::publish::Cache::default();
     for (name, f) in wanted {
         let items: Vec<(String, String, u64)> = match f {
             Facet::Store(kind) => {
@@ -265,8 +264,8 @@ pub async fn package_search(state: &AppState, caller: &Caller, p: &Params) -> Ck
                     let (value, display) = match kind {
                         DatasetFacet::Organization => {
                             let Ok(id) = c.value.parse() else { continue };
-                            match orgs.org(state, id).await? {
-                                Some(o) => (o.meta.slug, o.meta.name),
+                            match snapshot.organization(id) {
+                                Some(o) => (o.meta.slug.clone(), o.meta.name.clone()),
                                 None => continue,
                             }
                         }
