@@ -25,6 +25,7 @@ mod audit_trail;
 mod auth;
 mod catalog_index;
 mod csv_rows;
+mod daily;
 mod dataapi;
 mod error;
 mod extract;
@@ -37,6 +38,7 @@ mod routes;
 mod state;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
+pub use daily::{run_daily, spawn_daily, DailyOutcome};
 pub use dataapi::limit::{Limit, RateLimits};
 pub use error::{ApiError, Problem, ProblemItem};
 pub use openapi::openapi;
