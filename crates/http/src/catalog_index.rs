@@ -24,13 +24,23 @@ use satudata_store::{
 /// One dataset with the lower-cased texts search compares.
 struct Entry {
     e: CatalogEntry,
-    /// The organisation id as text (facet values are text).
-    org: String,
     title: String,
     description: String,
     tags: Vec<String>,
     license: String,
+    /// The values of each facet kind (in [`FACETS`] order) as numbers into [`Snapshot::values`],
+    /// so that counting is array arithmetic.
+    facet_ids: [Vec<u32>; 5],
 }
+
+/// The facet kinds, in the order of [`Entry::facet_ids`].
+const FACETS: [DatasetFacet; 5] = [
+    DatasetFacet::Organization,
+    DatasetFacet::Topic,
+    DatasetFacet::Tag,
+    DatasetFacet::License,
+    DatasetFacet::Access,
+];
 
 /// The catalogue as of one sequence number.
 pub struct Snapshot {
@@ -38,6 +48,8 @@ pub struct Snapshot {
     entries: Vec<Entry>,
     /// Every organisation by id (facets show their slugs and names).
     orgs: HashMap<satudata_core::Id, Organization>,
+    /// The distinct values of each facet kind, numbered.
+    values: [Vec<String>; 5],
 }
 
 /// What a search finds.
@@ -93,8 +105,13 @@ impl CatalogIndex {
 }
 
 /// The `limit` largest counts, largest first, ties by value (as the store orders them).
-fn top(counts: HashMap<&str, u64>, limit: u32) -> Vec<FacetCount> {
-    let mut v: Vec<(&str, u64)> = counts.into_iter().collect();
+fn top(values: &[String], counts: Vec<u64>, limit: u32) -> Vec<FacetCount> {
+    let mut v: Vec<(&str, u64)> = counts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .map(|(i, n)| (values[i].as_str(), n))
+        .collect();
     v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     v.truncate(limit as usize);
     v.into_iter()
@@ -214,15 +231,15 @@ impl Entry {
         q.condition.as_ref().is_none_or(|c| self.matches(c))
     }
 
-    /// Call `f` with each value of a facet (borrowed: counting allocates nothing per dataset).
-    fn for_facet_values<'a>(&'a self, f: DatasetFacet, mut each: impl FnMut(&'a str)) {
-        let m = &self.e.dataset.meta;
+    /// The values of one facet kind, as text.
+    fn facet_strings(e: &CatalogEntry, f: DatasetFacet) -> Vec<String> {
+        let m = &e.dataset.meta;
         match f {
-            DatasetFacet::Organization => each(&self.org),
-            DatasetFacet::Topic => m.topics.iter().for_each(|t| each(t)),
-            DatasetFacet::Tag => m.tags.iter().for_each(|t| each(t)),
-            DatasetFacet::License => each(&m.license),
-            DatasetFacet::Access => each(m.access.as_str()),
+            DatasetFacet::Organization => vec![m.organization_id.to_string()],
+            DatasetFacet::Topic => m.topics.clone(),
+            DatasetFacet::Tag => m.tags.clone(),
+            DatasetFacet::License => vec![m.license.clone()],
+            DatasetFacet::Access => vec![m.access.as_str().to_string()],
         }
     }
 }
@@ -233,24 +250,44 @@ impl Snapshot {
         entries: Vec<CatalogEntry>,
         orgs: HashMap<satudata_core::Id, Organization>,
     ) -> Snapshot {
+        let mut values: [Vec<String>; 5] = Default::default();
+        let mut numbers: [HashMap<String, u32>; 5] = Default::default();
         let entries = entries
             .into_iter()
-            .map(|e| Entry {
-                org: e.dataset.meta.organization_id.to_string(),
-                title: e.dataset.meta.title.to_lowercase(),
-                description: e.dataset.meta.description.to_lowercase(),
-                tags: e
-                    .dataset
-                    .meta
-                    .tags
-                    .iter()
-                    .map(|t| t.to_lowercase())
-                    .collect(),
-                license: e.dataset.meta.license.to_lowercase(),
-                e,
+            .map(|e| {
+                let facet_ids = std::array::from_fn(|k| {
+                    Entry::facet_strings(&e, FACETS[k])
+                        .into_iter()
+                        .map(|v| {
+                            *numbers[k].entry(v.clone()).or_insert_with(|| {
+                                values[k].push(v);
+                                (values[k].len() - 1) as u32
+                            })
+                        })
+                        .collect()
+                });
+                Entry {
+                    title: e.dataset.meta.title.to_lowercase(),
+                    description: e.dataset.meta.description.to_lowercase(),
+                    tags: e
+                        .dataset
+                        .meta
+                        .tags
+                        .iter()
+                        .map(|t| t.to_lowercase())
+                        .collect(),
+                    license: e.dataset.meta.license.to_lowercase(),
+                    facet_ids,
+                    e,
+                }
             })
             .collect();
-        Snapshot { seq, entries, orgs }
+        Snapshot {
+            seq,
+            entries,
+            orgs,
+            values,
+        }
     }
 
     /// An organisation of the catalogue.
@@ -261,13 +298,21 @@ impl Snapshot {
     /// The datasets `q` matches, one page of them in `q`'s order, and the facet counts over all.
     pub fn search(&self, q: &DatasetQuery, facets: &[DatasetFacet], facet_limit: u32) -> Found {
         let mut hits: Vec<&Entry> = self.entries.iter().filter(|e| e.visible(q)).collect();
-        let mut counts: Vec<HashMap<&str, u64>> = vec![HashMap::new(); facets.len()];
+        let kinds: Vec<usize> = facets
+            .iter()
+            .map(|f| FACETS.iter().position(|k| k == f).unwrap_or(0))
+            .collect();
+        let mut counts: Vec<Vec<u64>> = kinds
+            .iter()
+            .map(|&k| vec![0; self.values[k].len()])
+            .collect();
         let mut with_table = 0;
         for e in &hits {
             with_table += u64::from(e.e.has_table);
-            for (i, f) in facets.iter().enumerate() {
-                let c = &mut counts[i];
-                e.for_facet_values(*f, |v| *c.entry(v).or_default() += 1);
+            for (c, &k) in counts.iter_mut().zip(&kinds) {
+                for &id in &e.facet_ids[k] {
+                    c[id as usize] += 1;
+                }
             }
         }
         let cmp = |a: &&Entry, b: &&Entry| -> Ordering {
@@ -313,7 +358,11 @@ impl Snapshot {
         Found {
             total,
             items,
-            facets: counts.into_iter().map(|c| top(c, facet_limit)).collect(),
+            facets: counts
+                .into_iter()
+                .zip(&kinds)
+                .map(|(c, &k)| top(&self.values[k], c, facet_limit))
+                .collect(),
             with_table,
         }
     }
