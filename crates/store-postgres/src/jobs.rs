@@ -87,8 +87,8 @@ pub(crate) async fn complete_in_tx(
     )
     .bind(version)
     .bind(report)
-    .bind(&at)
-    .bind(&at)
+    .bind(at)
+    .bind(at)
     .bind(lease.job_id)
     .bind(lease.token)
     .execute(conn)
@@ -121,12 +121,12 @@ impl JobStore for PostgresStore {
         .bind(serde_json::to_string(&new.options).map_err(json_err)?)
         .bind(new.bytes_total)
         .bind(new.created_by)
-        .bind(&at)
-        .bind(&at)
+        .bind(at)
+        .bind(at)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let job = fetch_job(&mut *tx, id).await?;
+        let job = fetch_job(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
         job.ok_or_else(|| StoreError::Backend("job vanished".into()))
     }
@@ -211,7 +211,7 @@ impl JobStore for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            let job = fetch_job(&mut *tx, id).await?;
+            let job = fetch_job(&mut tx, id).await?;
             tx.commit().await.map_err(db_err)?;
             return Ok(job);
         }
@@ -239,7 +239,7 @@ impl JobStore for PostgresStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let job = fetch_job(&mut *tx, lease.job_id).await?;
+        let job = fetch_job(&mut tx, lease.job_id).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(match job {
             Some(j) if j.lease == Some(lease.token) => j.state,
@@ -265,8 +265,8 @@ impl JobStore for PostgresStore {
                 .map_err(json_err)?,
         )
         .bind(end.error)
-        .bind(&at)
-        .bind(&at)
+        .bind(at)
+        .bind(at)
         .bind(lease.job_id)
         .bind(lease.token)
         .execute(&mut *tx)
@@ -296,7 +296,7 @@ impl JobStore for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        let job = fetch_job(&mut *tx, id)
+        let job = fetch_job(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("job {id}")))?;
         if job.state.is_final() {
@@ -309,13 +309,13 @@ impl JobStore for PostgresStore {
             "UPDATE jobs SET state = 'cancelled', finished_at = $1, updated_at = $2, lease = NULL, \
              lease_until = NULL WHERE id = $3",
         )
-        .bind(&at)
-        .bind(&at)
+        .bind(at)
+        .bind(at)
         .bind(id)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let job = fetch_job(&mut *tx, id).await?;
+        let job = fetch_job(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
         job.ok_or_else(|| StoreError::NotFound(format!("job {id}")))
     }
@@ -327,9 +327,9 @@ impl JobStore for PostgresStore {
             "UPDATE jobs SET state = 'queued', lease = NULL, lease_until = NULL, updated_at = $1 \
              WHERE state = 'running' AND (NOT $2 OR lease_until < $3) AND attempts < $4",
         )
-        .bind(&at)
+        .bind(at)
         .bind(expired_only)
-        .bind(&at)
+        .bind(at)
         .bind(MAX_ATTEMPTS)
         .execute(&mut *tx)
         .await
