@@ -7,7 +7,7 @@
 use satudata_core::dataset::{DatasetMeta, NewResource, ResourceKind};
 use satudata_core::organization::{OrgKind, OrganizationMeta};
 use satudata_core::schema::TableSchema;
-use satudata_store::{GovernanceStore, Store};
+use satudata_store::Store;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
