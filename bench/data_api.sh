@@ -65,15 +65,36 @@ sd_agg_first=$(first_ms "$sd_agg")   # computes the group-by (then it is cached:
 ds_agg_first=$(first_ms "$ds_agg")
 [ "$(check "$sd_agg")" = "$(check "$ds_agg")" ] || { echo "group-by answers differ" >&2; exit 1; }
 
-# wrk: requests/s and p99 (ms).
-run() { # url duration -> "rps p99ms"
-  wrk -t2 -c"$CONNS" -d"$2"s --timeout 120s --latency "$1" >"$work/wrk.out" 2>&1 || true
+# wrk: requests/s and p99 (ms); a third argument is a wrk Lua script.
+run() { # url duration [script] -> "rps p99ms"
+  wrk -t2 -c"$CONNS" -d"$2"s --timeout 120s --latency ${3:+-s "$3"} "$1" >"$work/wrk.out" 2>&1 || true
   awk '
     /Requests\/sec/ { rps = $2 }
     $1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } p99 = v }
     END { printf "%.1f %.1f\n", rps, p99 }' "$work/wrk.out"
 }
+# Rotating over 2,040 different queries (255 desa × 8 page sizes) defeats satudata's page cache
+# (256 pages): what every request costs when it is not a repeat.
+rotate() { # prefix-kind -> lua file
+  local f="$work/rotate-$1.lua"
+  {
+    echo "local paths = {}"
+    echo "for d = 0, 254 do for l = 93, 100 do"
+    echo "  local desa = string.format('16.06.%02d.%d', 1 + d % 15, 2001 + math.floor(d / 15))"
+    if [ "$1" = sd ]; then
+      echo "  paths[#paths + 1] = '/api/v1/datasets/bench/rows?kode_desa=' .. desa .. '&limit=' .. l .. '&total=false'"
+    else
+      echo "  paths[#paths + 1] = '/plain/bench.json?kode_desa=' .. desa .. '&_size=' .. l .. '&_nocount=1&_nofacet=1&_nosuggest=1'"
+    fi
+    echo "end end"
+    echo "local i = 0"
+    echo "request = function() i = i + 1; return wrk.format('GET', paths[(i * 7919) % #paths + 1]) end"
+  } >"$f"
+  echo "$f"
+}
 read -r a_rps a_p99 < <(run "$sd_rows" "$DURATION")
+read -r r_rps r_p99 < <(run "$SD" "$DURATION" "$(rotate sd)")
+read -r rd_rps rd_p99 < <(run "$DS" "$DURATION" "$(rotate ds)")
 read -r at_rps at_p99 < <(run "$sd_rows_total" "$DURATION")
 read -r b_rps b_p99 < <(run "$ds_rows" "$DURATION")
 read -r c_rps c_p99 < <(run "$sd_agg" "$DURATION")
@@ -87,12 +108,13 @@ hwm=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$sd_pid/status")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "∞"; else printf "%.0f×", a / b }'; }
 cpu=$(awk -F: '/model name/ { gsub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)
-echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB; wrk -t2 -c$CONNS, ${DURATION} s per run (Datasette group-by $((DURATION * 2)) s); $ROWS rows × 20 columns; $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || true)"
-echo "Datasette $("$venv/bin/datasette" --version | awk '{ print $NF }') (immutable mode), satudata $(target/release/satudata --version | awk '{ print $NF }') (release build)."
+echo "Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB; wrk -t2 -c$CONNS, ${DURATION} s per run (Datasette group-by $((DURATION * 2)) s); $ROWS rows × 20 columns"
+echo "Datasette $("$venv/bin/datasette" --version | awk '{ print $NF }') (immutable mode, SQLite $("$venv/bin/python" -c 'import sqlite3; print(sqlite3.sqlite_version)')), satudata $(target/release/satudata --version | awk '{ print $NF }') (release build, SQLite bundled with sqlx)."
 echo
 echo "| request | satudata req/s | satudata p99 | Datasette req/s | Datasette p99 | ratio |"
 echo "|---|---|---|---|---|---|"
 echo "| 100 rows of one desa (no total; Datasette \`_nocount=1&_nofacet=1&_nosuggest=1\`) | $a_rps | $a_p99 ms | $b_rps | $b_p99 ms | $(ratio "$a_rps" "$b_rps") |"
+echo "| 100 rows of one desa, 2,040 different queries in turn (no cache hits) | $r_rps | $r_p99 ms | $rd_rps | $rd_p99 ms | $(ratio "$r_rps" "$rd_rps") |"
 echo "| 100 rows of one desa with the total count (satudata's default) | $at_rps | $at_p99 ms | — | — | $(ratio "$at_rps" "$b_rps") |"
 echo "| count and average per desa (group-by; Datasette \`?sql=\`) | $c_rps | $c_p99 ms | $d_rps | $d_p99 ms | $(ratio "$c_rps" "$d_rps") |"
 echo

@@ -18,10 +18,10 @@ use crate::catalog::sql_type;
 use crate::{db_err, json_err, now, stamp, PostgresStore};
 
 // Row queries, keyset paging and aggregates (a child module: it shares this one's helpers).
+// Binary COPY of new rows.
+mod copy;
 mod query;
 
-/// Rows per `INSERT … SELECT FROM UNNEST(…)` statement.
-const ROWS_PER_INSERT: usize = 10_000;
 /// Integers per statement when filling the helper tables of a merge.
 const INTS_PER_INSERT: usize = 100_000;
 /// Rows per batch sent by `stream_rows`.
@@ -133,157 +133,6 @@ pub(crate) fn columns(n: usize) -> String {
     (0..n).map(column_name).collect::<Vec<_>>().join(", ")
 }
 
-/// One column of a batch, as the typed array it is bound as.
-enum Column {
-    Int(Vec<Option<i64>>),
-    Real(Vec<Option<f64>>),
-    Text(Vec<Option<String>>),
-    Bool(Vec<Option<bool>>),
-    Date(Vec<Option<NaiveDate>>),
-    DateTime(Vec<Option<NaiveDateTime>>),
-}
-
-impl Column {
-    fn new(t: StorageType) -> Column {
-        let n = ROWS_PER_INSERT;
-        match t {
-            StorageType::Integer => Column::Int(Vec::with_capacity(n)),
-            StorageType::Real => Column::Real(Vec::with_capacity(n)),
-            StorageType::Text => Column::Text(Vec::with_capacity(n)),
-            StorageType::Boolean => Column::Bool(Vec::with_capacity(n)),
-            StorageType::Date => Column::Date(Vec::with_capacity(n)),
-            StorageType::DateTime => Column::DateTime(Vec::with_capacity(n)),
-        }
-    }
-
-    fn array_type(t: StorageType) -> &'static str {
-        match t {
-            StorageType::Integer => "bigint[]",
-            StorageType::Real => "float8[]",
-            StorageType::Text => "text[]",
-            StorageType::Boolean => "boolean[]",
-            StorageType::Date => "date[]",
-            StorageType::DateTime => "timestamp[]",
-        }
-    }
-
-    /// Append a value already normalised to this column's type ([`normalize_row`]).
-    fn push(&mut self, v: Value) -> StoreResult<()> {
-        match (self, v) {
-            (Column::Int(c), Value::Int(i)) => c.push(Some(i)),
-            (Column::Int(c), Value::Null) => c.push(None),
-            (Column::Real(c), Value::Num(n)) => c.push(Some(n)),
-            (Column::Real(c), Value::Null) => c.push(None),
-            (Column::Text(c), Value::Text(s)) => c.push(Some(s)),
-            (Column::Text(c), Value::Null) => c.push(None),
-            (Column::Bool(c), Value::Bool(b)) => c.push(Some(b)),
-            (Column::Bool(c), Value::Null) => c.push(None),
-            (Column::Date(c), Value::Date(d)) => c.push(Some(d)),
-            (Column::Date(c), Value::Null) => c.push(None),
-            (Column::DateTime(c), Value::DateTime(d)) => c.push(Some(d)),
-            (Column::DateTime(c), Value::Null) => c.push(None),
-            (_, v) => {
-                return Err(StoreError::Backend(format!(
-                    "value {v:?} does not fit its column"
-                )))
-            }
-        }
-        Ok(())
-    }
-
-    fn bind<'q>(&mut self, q: Q<'q>) -> Q<'q> {
-        match self {
-            Column::Int(c) => q.bind(std::mem::take(c)),
-            Column::Real(c) => q.bind(std::mem::take(c)),
-            Column::Text(c) => q.bind(std::mem::take(c)),
-            Column::Bool(c) => q.bind(std::mem::take(c)),
-            Column::Date(c) => q.bind(std::mem::take(c)),
-            Column::DateTime(c) => q.bind(std::mem::take(c)),
-        }
-    }
-}
-
-/// Buffers rows column by column and writes them with one `INSERT … SELECT FROM UNNEST(…)` per
-/// batch: one bound array per column, so the statement is the same whatever the batch size.
-struct RowWriter {
-    sql: String,
-    keys: Vec<i64>,
-    hashes: Vec<Vec<u8>>,
-    cols: Vec<Column>,
-    vfrom: Option<i32>,
-}
-
-impl RowWriter {
-    fn new(table: &str, key_column: &str, vfrom: Option<i32>, types: &[StorageType]) -> RowWriter {
-        let n = types.len();
-        let names = columns(n);
-        let sep = if n > 0 { ", " } else { "" };
-        let u_names = (0..n)
-            .map(|i| format!("u{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let arrays = types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| format!("${}::{}", i + 3, Column::array_type(*t)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = match vfrom {
-            Some(_) => format!(
-                "INSERT INTO {table} ({key_column}, _hash, _vfrom{sep}{names}) \
-                 SELECT k, h, ${}{sep}{u_names} FROM UNNEST($1::bigint[], $2::bytea[]{sep}{arrays}) AS u(k, h{sep}{u_names})",
-                n + 3
-            ),
-            None => format!(
-                "INSERT INTO {table} ({key_column}, _hash{sep}{names}) \
-                 SELECT k, h{sep}{u_names} FROM UNNEST($1::bigint[], $2::bytea[]{sep}{arrays}) AS u(k, h{sep}{u_names})"
-            ),
-        };
-        RowWriter {
-            sql,
-            keys: Vec::with_capacity(ROWS_PER_INSERT),
-            hashes: Vec::with_capacity(ROWS_PER_INSERT),
-            cols: types.iter().map(|t| Column::new(*t)).collect(),
-            vfrom,
-        }
-    }
-
-    async fn push(
-        &mut self,
-        conn: &mut PgConnection,
-        key: i64,
-        hash: [u8; 16],
-        row: Row,
-    ) -> StoreResult<()> {
-        self.keys.push(key);
-        self.hashes.push(hash.to_vec());
-        for (c, v) in self.cols.iter_mut().zip(row) {
-            c.push(v)?;
-        }
-        if self.keys.len() >= ROWS_PER_INSERT {
-            self.flush(conn).await?;
-        }
-        Ok(())
-    }
-
-    async fn flush(&mut self, conn: &mut PgConnection) -> StoreResult<()> {
-        if self.keys.is_empty() {
-            return Ok(());
-        }
-        let mut q = sqlx::query(&self.sql)
-            .bind(std::mem::take(&mut self.keys))
-            .bind(std::mem::take(&mut self.hashes));
-        for c in &mut self.cols {
-            q = c.bind(q);
-        }
-        if let Some(v) = self.vfrom {
-            q = q.bind(v);
-        }
-        q.execute(&mut *conn).await.map_err(db_err)?;
-        Ok(())
-    }
-}
-
 impl PostgresStore {
     /// The version to read: the latest published one when `None` (0 when there is none), else it
     /// must exist (whatever its review state). Also whether it is the latest version of all, whose
@@ -360,9 +209,9 @@ impl PostgresStore {
             }
             ddl.push_str(") ON COMMIT DROP");
             sqlx::query(&ddl).execute(&mut *tx).await.map_err(db_err)?;
-            RowWriter::new("_stage", "pos", None, &info.types)
+            copy::CopyWriter::new("_stage", "pos", None, &info.types)
         } else {
-            RowWriter::new(table, "_ord", Some(number), &info.types)
+            copy::CopyWriter::new(table, "_ord", Some(number), &info.types)
         };
 
         // Reading, checking and hashing the next batch overlaps with PostgreSQL writing the previous one.

@@ -17,6 +17,8 @@ use sqlx::{Row as _, Sqlite, SqliteConnection, SqliteExecutor};
 use crate::{append_change, db_err, json_err, now, parse_ts, ts, SqliteStore};
 
 // Row queries, keyset paging and aggregates (a child module: it shares this one's helpers).
+mod bulk;
+mod export;
 mod query;
 
 /// SQLite allows at most this many bound parameters in one statement.
@@ -317,6 +319,12 @@ impl SqliteStore {
         // With no rows before, rows go straight into the table; otherwise into a staging table first,
         // to be compared with the previous version.
         let staged = prev_count > 0;
+        // Into an empty table, rows go in without indexes, which are built once at the end.
+        let indexes = if staged {
+            vec![]
+        } else {
+            bulk::drop_indexes(tx.conn(), table).await?
+        };
         let mut writer = if staged {
             for t in ["_stage", "_keep", "_neword"] {
                 sqlx::query(&format!("DROP TABLE IF EXISTS temp.{t}"))
@@ -359,6 +367,7 @@ impl SqliteStore {
         let (produced, consumed) = tokio::join!(produce, consume);
         let (n, checksum) = produced?;
         consumed?;
+        bulk::create_indexes(tx.conn(), &indexes).await?;
 
         let (added, removed) = if staged {
             self.merge_staged(&mut tx, table, ncols, vnum, n, prev_count)

@@ -190,6 +190,37 @@ impl SqliteStore {
             return Ok(0);
         }
         let table = &info.table;
+        if let Some(path) = self.database_file().await? {
+            // A file: read it straight from SQLite on a connection of the export's own.
+            let mut b = SqlBuilder::new(Dialect::Sqlite);
+            // The exact range of the version resolved here, not `_vto IS NULL`: the export's
+            // connection must read this version even if a newer one is published meanwhile.
+            let mut wh = vec![b.version_cond(version, false)];
+            for f in &resolved.filters {
+                wh.push(b.filter(f));
+            }
+            if let Some(c) = &resolved.after {
+                wh.push(b.keyset(&resolved.sort, c));
+            }
+            let lim = b.bind(Value::Int(
+                max.map_or(-1, |m| i64::try_from(m).unwrap_or(i64::MAX)),
+            ));
+            let off = b.bind(Value::Int(offset_i64(query.offset)));
+            let cols: Vec<String> = resolved.select.iter().map(|i| column_name(*i)).collect();
+            let sql = format!(
+                "SELECT {} FROM {table} WHERE {} ORDER BY {} LIMIT {lim} OFFSET {off}",
+                cols.join(", "),
+                wh.join(" AND "),
+                row_order(&resolved.sort)
+            );
+            let types = resolved.select.iter().map(|i| info.types[*i]).collect();
+            let args = b.args;
+            return tokio::task::spawn_blocking(move || {
+                super::export::csv_from_file(path, sql, args, types, sink)
+            })
+            .await
+            .map_err(|e| satudata_store::StoreError::Backend(format!("export task: {e}")))?;
+        }
         let line = SqlBuilder::new(Dialect::Sqlite).csv_line(&info.types, &resolved.select);
         let mut after = resolved.after.clone();
         let mut offset = query.offset;
@@ -282,6 +313,20 @@ impl SqliteStore {
             offset = 0;
         }
         Ok(sent)
+    }
+
+    /// The file of the main database (`None` for an in-memory store).
+    async fn database_file(&self) -> StoreResult<Option<std::path::PathBuf>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as("PRAGMA database_list")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .find(|(_, name, _)| name == "main")
+            .map(|(_, _, file)| file)
+            .filter(|f| !f.is_empty())
+            .map(std::path::PathBuf::from))
     }
 
     pub(crate) async fn latest_version_impl(
