@@ -290,6 +290,23 @@ impl Snapshot {
         }
     }
 
+    /// Every entry `q` lets through (its access rules and condition; limit, offset and sort are
+    /// ignored), in no particular order: for pages that count their own facets.
+    pub fn matching<'s, 'q>(
+        &'s self,
+        q: &'q DatasetQuery,
+    ) -> impl Iterator<Item = &'s CatalogEntry> + use<'s, 'q> {
+        self.entries
+            .iter()
+            .filter(move |e| e.visible(q))
+            .map(|e| &e.e)
+    }
+
+    /// Every organisation of the catalogue.
+    pub fn organizations(&self) -> impl Iterator<Item = &Organization> {
+        self.orgs.values()
+    }
+
     /// An organisation of the catalogue.
     pub fn organization(&self, id: satudata_core::Id) -> Option<&Organization> {
         self.orgs.get(&id)

@@ -34,6 +34,7 @@ pub mod mail;
 mod openapi;
 mod pages;
 mod publish;
+mod region_index;
 mod routes;
 mod state;
 

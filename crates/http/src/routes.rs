@@ -45,6 +45,12 @@ static ROUTES: &[RouteSpec] = &[
     route!(POST "/masuk" => pages::login::submit),
     route!(POST "/keluar" => pages::login::logout),
     route!(GET "/static/satudata.css" => pages::layout::stylesheet),
+    route!(GET "/dataset" => pages::search::search),
+    route!(GET "/organisasi" => pages::catalog::organizations),
+    route!(GET "/organisasi/{slug}" => pages::catalog::organization),
+    route!(GET "/topik" => pages::catalog::topics),
+    route!(GET "/topik/{slug}" => pages::catalog::topic),
+    route!(GET "/wilayah/{code}" => pages::region::region),
     // Health and the API description.
     route!(GET "/healthz" => api::health::healthz),
     route!(GET "/api/v1/openapi.json" => api::health::openapi_json),
@@ -169,6 +175,7 @@ pub(crate) fn build(state: AppState) -> Router {
             state.clone(),
             crate::audit_trail::record,
         ))
+        .layer(axum::middleware::from_fn(pages::i18n::remember))
         .with_state(state);
     layers::apply(router)
 }

@@ -33,6 +33,8 @@ pub struct AppState {
     pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
     /// The in-memory catalogue index of `package_search`.
     pub(crate) catalog: Arc<crate::catalog_index::CatalogIndex>,
+    /// The published figures of every place, for the region pages.
+    pub(crate) regions: Arc<crate::region_index::RegionIndex>,
     /// Where attachments and uploaded data files are kept. In memory until [`AppState::with_files`]
     /// sets the instance's file store (the server always does).
     pub(crate) files: satudata_files::FileStore,
@@ -51,6 +53,7 @@ impl AppState {
             data_api: Arc::new(crate::dataapi::DataApi::default()),
             mailer: None,
             catalog: Arc::default(),
+            regions: Arc::default(),
             files: satudata_files::FileStore::memory(),
         }
     }

@@ -135,21 +135,38 @@ pub async fn catalog_rdf(
     catalog(state, auth, q.page, Syntax::RdfXml).await
 }
 
-/// `GET /dataset/{file}` with `file` = `SLUG.ttl`, `SLUG.jsonld` or `SLUG.rdf`: one dataset in
-/// DCAT-AP. (A future HTML page at `/dataset/SLUG` would be served by this route too, dispatching
-/// on the missing extension.)
+/// `GET /dataset/{file}`: with `file` = `SLUG.ttl`, `SLUG.jsonld` or `SLUG.rdf`, one dataset in
+/// DCAT-AP; with a bare `SLUG`, the dataset's HTML page ([`crate::pages::dataset::show`]).
 pub async fn dataset_document(
-    State(state): State<AppState>,
-    auth: Auth,
+    ctx: crate::pages::layout::PageCtx,
+    trail: crate::audit_trail::AuditTrail,
     Path(file): Path<String>,
+    Query(q): Query<crate::pages::dataset::DatasetPageQuery>,
+) -> Response {
+    let document = file
+        .rsplit_once('.')
+        .and_then(|(slug, ext)| Syntax::from_ext(ext).map(|s| (slug.to_string(), s)));
+    match document {
+        Some((slug, syntax)) => dcat_document(ctx.state, ctx.auth, &slug, syntax)
+            .await
+            .into_response(),
+        None => crate::pages::dataset::show(ctx, trail, &file, q)
+            .await
+            .into_response(),
+    }
+}
+
+async fn dcat_document(
+    state: AppState,
+    auth: Auth,
+    slug: &str,
+    syntax: Syntax,
 ) -> ApiResult<Response> {
     let not_found = || {
         ApiError::not_found(format!(
-            "Dokumen '{file}' tidak ada. Pakai /dataset/SLUG.ttl, .jsonld atau .rdf."
+            "Dokumen DCAT dataset '{slug}' tidak ada. Pakai /dataset/SLUG.ttl, .jsonld atau .rdf."
         ))
     };
-    let (slug, ext) = file.rsplit_once('.').ok_or_else(not_found)?;
-    let syntax = Syntax::from_ext(ext).ok_or_else(not_found)?;
     let d = state.store.get_dataset(slug).await?.ok_or_else(not_found)?;
     auth.allow(satudata_core::access::Action::ReadMetadata {
         access: d.meta.access,

@@ -1,146 +1,199 @@
-//! The home page: the instance, its region, and the datasets the visitor may see, with search.
+//! The home page: search, the regency's key indicators with their trend, the newest and the most
+//! used datasets, topics and the agencies that publish.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use std::collections::HashMap;
+
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
 use maud::html;
-use satudata_core::access::Action;
-use satudata_core::dataset::Dataset;
+use satudata_core::organization::OrgKind;
 use satudata_core::region::Regions;
-use serde::Deserialize;
+use satudata_store::CatalogEntry;
 
-use super::layout::{html_response, page};
-use crate::api::datasets::{visible_page, DatasetListQuery};
-use crate::auth::Auth;
-use crate::error::ApiResult;
+use super::error::PageResult;
+use super::i18n::{int, Lang};
+use super::layout::PageCtx;
+use super::region::figure_value;
+use super::search::dataset_card;
 use crate::extract::Query;
-use crate::state::AppState;
+use crate::publish;
 
-/// Datasets per page.
-const PER_PAGE: u32 = 25;
+/// How many key indicators the home page shows.
+const KEY_FIGURES: usize = 6;
+/// How many datasets each list shows.
+const LISTED: usize = 5;
+/// The window of "most used".
+const USAGE_DAYS: i64 = 90;
 
-/// Search and paging.
-#[derive(Debug, Deserialize)]
+/// The search box of the home page sends its words to `/dataset`; old links with `?q=` still work.
+#[derive(Debug, serde::Deserialize)]
 pub struct HomeQuery {
-    /// Search text.
+    #[serde(default)]
     q: Option<String>,
-    /// Page number, from 1.
-    halaman: Option<u64>,
-}
-
-fn snippet(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
-}
-
-fn page_link(q: &str, n: u64) -> String {
-    let pairs = [("q", q.to_string()), ("halaman", n.to_string())];
-    format!(
-        "/?{}",
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
-    )
 }
 
 /// `GET /`.
-pub async fn home(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(query): Query<HomeQuery>,
-) -> ApiResult<Response> {
+pub async fn home(ctx: PageCtx, Query(hq): Query<HomeQuery>) -> PageResult<Response> {
+    if let Some(q) = hq.q.filter(|q| !q.trim().is_empty()) {
+        let to = format!("/dataset?q={}", super::dataset::urlencode(&q));
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
+    let state = &ctx.state;
+    let lang = ctx.lang;
+    let home = state.config.home_region;
     let regions = Regions::get();
-    let home = &state.config.home_region;
     let region_name = regions
-        .by_code(home)
+        .by_code(&home)
         .map(|r| r.display_name())
         .unwrap_or_else(|| home.dotted());
-    let province = home
-        .parent()
-        .and_then(|p| regions.by_code(&p))
-        .map(|r| r.display_name());
-    let q = query.q.clone().unwrap_or_default();
-    let number = query.halaman.unwrap_or(1).max(1);
-    let list = visible_page(
-        &state,
-        &auth,
-        DatasetListQuery {
-            q: Some(q.clone()),
-            limit: Some(PER_PAGE),
-            offset: Some((number - 1) * u64::from(PER_PAGE)),
-            ..Default::default()
-        },
-    )
-    .await?;
-    let pages = list.total.div_ceil(u64::from(PER_PAGE)).max(1);
-    let content = html! {
-        h1 { (state.config.instance_name) }
-        p.lead {
-            "Portal Satu Data " (region_name)
-            @if let Some(p) = &province { ", " (p) }
-            " (kode wilayah " (home.dotted()) ")."
-        }
-        form.search method="get" action="/" role="search" {
-            label for="q" class="meta" { "Cari dataset" }
-            input #q type="search" name="q" value=(q) placeholder="misalnya: penduduk, sekolah, padi";
-            button type="submit" { "Cari" }
-        }
-        @if q.is_empty() {
-            h2 { (list.total) " dataset" }
-        } @else {
-            h2 { (list.total) " dataset untuk “" (q) "”" }
-        }
-        @if list.items.is_empty() {
-            p { "Belum ada dataset yang cocok." }
-        } @else {
-            ul.datasets {
-                @for d in &list.items { (dataset_item(&auth, d)) }
-            }
-        }
-        @if pages > 1 {
-            nav.pages aria-label="Halaman" {
-                @if number > 1 { a href=(page_link(&q, number - 1)) rel="prev" { "← Sebelumnya" } }
-                span.meta { "Halaman " (number) " dari " (pages) }
-                @if number < pages { a href=(page_link(&q, number + 1)) rel="next" { "Berikutnya →" } }
-            }
-        }
-        h2 { "Jelajahi" }
-        ul {
-            li { a href=(format!("/api/v1/regions/{}/children", home.dotted())) { "Wilayah di " (region_name) } " (JSON)" }
-            li { a href=(format!("/api/v1/organizations?within={}", home.dotted())) { "Organisasi dan desa" } " (JSON)" }
-            li { a href="/api/v1/topics" { "Topik" } " (JSON)" }
-            li { a href="/api/v1/openapi.json" { "Dokumentasi API (OpenAPI 3.1)" } }
-        }
-    };
-    Ok(html_response(
-        StatusCode::OK,
-        page(&state, &auth, "Beranda", content),
-    ))
-}
-
-fn dataset_item(auth: &Auth, d: &Dataset) -> maud::Markup {
-    let m = &d.meta;
-    let readable = auth
-        .allow(Action::ReadData {
-            access: m.access,
-            organization: m.organization_id,
+    let snapshot = state.catalog.snapshot(state.store.as_ref()).await?;
+    let q = publish::visible_query(&ctx.auth.principal, !ctx.logged_in());
+    let visible: Vec<&CatalogEntry> = snapshot.matching(&q).collect();
+    let total = visible.len();
+    let mut newest = visible.clone();
+    newest.sort_by(|a, b| b.modified.cmp(&a.modified));
+    newest.truncate(LISTED);
+    let since = (Utc::now() - Duration::days(USAGE_DAYS)).date_naive();
+    let usage: HashMap<satudata_core::Id, u64> =
+        state.store.usage_since(since).await?.into_iter().collect();
+    let mut used: Vec<(&CatalogEntry, u64)> = visible
+        .iter()
+        .filter_map(|e| usage.get(&e.dataset.id).map(|n| (*e, *n)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    used.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(a.0.dataset.meta.title.cmp(&b.0.dataset.meta.title))
+    });
+    used.truncate(LISTED);
+    let figures = state
+        .regions
+        .figures(state.store.as_ref(), &state.catalog, &home)
+        .await?;
+    // Key indicators: the regency's figures, priority datasets first, one per dataset.
+    let priority: HashMap<&str, bool> = visible
+        .iter()
+        .map(|e| {
+            (
+                e.dataset.meta.slug.as_str(),
+                e.dataset.meta.prioritas_tahun.is_some(),
+            )
         })
-        .is_ok();
-    html! {
-        li {
-            h3 { a href=(format!("/api/v1/datasets/{}", m.slug)) { (m.title) } }
-            @if !m.description.is_empty() { p { (snippet(&m.description, 240)) } }
-            p.meta {
-                span class=(format!("badge {}", m.access.as_str())) { "Akses " (m.access.as_str()) }
-                span.badge { (m.periodicity.as_str()) }
-                @if let Some(s) = &m.satuan { span.badge { "Satuan: " (s) } }
-                @if readable {
-                    a href=(format!("/api/v1/datasets/{}/rows", m.slug)) { "Data (JSON)" }
-                } @else {
-                    span { "Data hanya untuk pengguna yang berwenang" }
+        .collect();
+    let mut key: Vec<_> = figures
+        .of(&home)
+        .iter()
+        .filter(|f| f.series.len() > 1)
+        .collect();
+    key.sort_by_key(|f| {
+        !priority
+            .get(f.dataset_slug.as_str())
+            .copied()
+            .unwrap_or(false)
+    });
+    let mut seen = std::collections::HashSet::new();
+    key.retain(|f| seen.insert(f.dataset_slug.clone()));
+    key.truncate(KEY_FIGURES);
+    let topics = state.store.list_topics().await?;
+    let mut topic_counts: HashMap<&str, usize> = HashMap::new();
+    let mut org_counts: HashMap<satudata_core::Id, usize> = HashMap::new();
+    for e in &visible {
+        for t in &e.dataset.meta.topics {
+            *topic_counts.entry(t.as_str()).or_default() += 1;
+        }
+        *org_counts
+            .entry(e.dataset.meta.organization_id)
+            .or_default() += 1;
+    }
+    let mut agencies: Vec<_> = snapshot
+        .organizations()
+        .filter(|o| {
+            matches!(
+                o.meta.kind,
+                OrgKind::Opd | OrgKind::Walidata | OrgKind::Pembina
+            )
+        })
+        .filter_map(|o| org_counts.get(&o.id).map(|n| (o, *n)))
+        .collect();
+    agencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.meta.name.cmp(&b.0.meta.name)));
+    agencies.truncate(12);
+    let org_name = |e: &CatalogEntry| {
+        snapshot
+            .organization(e.dataset.meta.organization_id)
+            .map(|o| o.meta.name.clone())
+    };
+    let instance = &state.config.instance_name;
+    let content = html! {
+        h1 { (instance) }
+        p.lead {
+            (ctx.t("Data resmi ", "Official data of ")) (region_name) ": "
+            (int(lang, total as i64)) " " (ctx.t("dataset dari perangkat daerah, diperiksa walidata, terbuka untuk semua.",
+                                               "datasets from the regional agencies, checked by the walidata, open to all."))
+        }
+        form.search method="get" action="/dataset" role="search" {
+            label for="q" { (ctx.t("Cari dataset", "Find datasets")) }
+            input #q type="search" name="q" placeholder=(ctx.t("misalnya: penduduk, sekolah, padi", "e.g. population, schools, rice"));
+            button type="submit" { (ctx.t("Cari", "Search")) }
+        }
+        @if !key.is_empty() {
+            section aria-labelledby="indikator" {
+                h2 #indikator { (ctx.t("Indikator utama ", "Key indicators of ")) (region_name) }
+                div.grid {
+                    @for f in &key {
+                        @if let Some((period, value)) = f.latest() {
+                            div.figure {
+                                h3 { a href=(format!("/dataset/{}?tabel={}", f.dataset_slug, f.resource)) { (f.dataset_title) } }
+                                p.value { (figure_value(lang, f, *value)) }
+                                p.meta {
+                                    (f.label)
+                                    @if !f.summed { " (" (ctx.t("rata-rata wilayah", "average of places")) ")" }
+                                    " · " (period)
+                                    @if let Some((p0, v0)) = f.series.iter().rev().nth(1) {
+                                        br;
+                                        (ctx.t("sebelumnya", "before")) " " (figure_value(lang, f, *v0)) " (" (p0) ")"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                p { a href=(format!("/wilayah/{}", home.dotted())) { (ctx.t("Semua angka tentang ", "Every figure about ")) (region_name) " →" } }
+            }
+        }
+        div.with-facets {
+            section aria-labelledby="terbaru" {
+                h2 #terbaru { (ctx.t("Dataset terbaru", "Newest datasets")) }
+                ul.datasets { @for e in &newest { (dataset_card(&ctx, e, org_name(e).as_deref())) } }
+                p { a href="/dataset" { (ctx.t("Semua dataset", "All datasets")) " →" } }
+                @if !used.is_empty() {
+                    h2 #terpakai { (ctx.t("Paling banyak dipakai", "Most used")) }
+                    ol {
+                        @for (e, n) in &used {
+                            li { a href=(format!("/dataset/{}", e.dataset.meta.slug)) { (e.dataset.meta.title) }
+                                 " " span.meta { "(" (int(lang, *n as i64)) " " (ctx.t("unduhan dan panggilan API, 90 hari", "downloads and API calls, 90 days")) ")" } }
+                        }
+                    }
                 }
             }
+            aside {
+                h2 { (ctx.t("Topik", "Topics")) }
+                ul.plain {
+                    @for t in &topics {
+                        @if let Some(n) = topic_counts.get(t.slug.as_str()) {
+                            li { a href=(format!("/topik/{}", t.slug)) { (match (lang, &t.name_en) { (Lang::En, Some(e)) => e.as_str(), _ => t.name.as_str() }) } " (" (n) ")" }
+                        }
+                    }
+                }
+                h2 { (ctx.t("Perangkat daerah", "Agencies")) }
+                ul.plain {
+                    @for (o, n) in &agencies {
+                        li { a href=(format!("/organisasi/{}", o.meta.slug)) { (o.meta.name) } " (" (n) ")" }
+                    }
+                }
+                p { a href="/organisasi" { (ctx.t("Semua organisasi", "All organisations")) " →" } }
+                p { a href="/kemutakhiran" { (ctx.t("Siapa yang tepat waktu?", "Who publishes on time?")) } }
+            }
         }
-    }
+    };
+    Ok(ctx.ok(ctx.t("Beranda", "Home"), content))
 }

@@ -1,8 +1,17 @@
-//! HTML pages: Bahasa Indonesia first, escaped output (maud), no JavaScript, no third-party
-//! requests. The full portal comes later; these are the home page, About, and login/logout.
+//! HTML pages: Bahasa Indonesia first (English on request), escaped output (maud), no JavaScript
+//! needed, no third-party requests. Public pages (home, search, dataset, organisations, topics,
+//! places, kemutakhiran) and the workspace after login.
 
 pub mod about;
+pub mod catalog;
+pub mod dataset;
+pub mod error;
 pub mod home;
+pub mod i18n;
 pub mod kemutakhiran;
 pub mod layout;
 pub mod login;
+pub mod region;
+pub mod search;
+pub mod table_view;
+pub mod words;

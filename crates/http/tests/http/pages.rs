@@ -135,7 +135,8 @@ async fn login_needs_the_csrf_token_and_sets_a_safe_session_cookie() {
 
     // Logged in: the page says so and the API knows the user.
     let home = app.get("/", &[("cookie", &session)]).await;
-    assert!(home.text.contains("Masuk sebagai"), "{}", home.text);
+    assert!(home.text.contains("href=\"/ruang-kerja\""), "{}", home.text);
+    assert!(!home.text.contains("href=\"/masuk\""), "{}", home.text);
     let me = app.get("/api/v1/me", &[("cookie", &session)]).await.json();
     assert_eq!(me["user"]["username"], "walidata");
     let csrf = me["csrf_token"].as_str().unwrap().to_string();
@@ -224,7 +225,21 @@ async fn pages_are_escaped_in_indonesian_and_carry_security_headers() {
         assert!(home.header(h).contains(v), "{h}: {}", home.header(h));
     }
     let search = app.get("/?q=angka", &[]).await;
-    assert!(search.text.contains("1 dataset untuk"), "{}", search.text);
+    assert_eq!(
+        search.status,
+        StatusCode::SEE_OTHER,
+        "the home search box leads to /dataset"
+    );
+    assert_eq!(search.header("location"), "/dataset?q=angka");
+    let search = app.get("/dataset?q=angka", &[]).await;
+    assert!(
+        search.text.contains("<strong>1</strong> dataset untuk"),
+        "{}",
+        search.text
+    );
+    assert!(search
+        .text
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt; Angka Uji"));
 
     let about = app.get("/tentang", &[]).await;
     assert!(about.text.contains(ODBL_NOTICE));
