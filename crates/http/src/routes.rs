@@ -114,6 +114,7 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/dataset/{slug}/datapackage.json" => api::downloads::datapackage_json),
     route!(GET "/dataset/{slug}/datapackage.zip" => api::downloads::datapackage_zip),
     route!(GET "/dataset/{slug}/{file}" => api::downloads::resource_file),
+    route!(GET "/dataset/{slug}/{table}/versi/{number}" => pages::version::version),
     // Governance (issue 4): pemeriksaan, Daftar Data, kemutakhiran, quality, audit, notifications.
     route!(GET "/kemutakhiran" => pages::kemutakhiran::kemutakhiran),
     route!(GET "/kalender-rilis" => pages::kemutakhiran::kalender),

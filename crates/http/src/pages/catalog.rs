@@ -43,7 +43,7 @@ fn entries_where<'a>(
         None => condition,
     });
     let mut v: Vec<&CatalogEntry> = snapshot.matching(&q).collect();
-    v.sort_by(|a, b| b.modified.cmp(&a.modified));
+    v.sort_by_key(|e| std::cmp::Reverse(e.modified));
     v
 }
 

@@ -51,7 +51,7 @@ pub async fn home(ctx: PageCtx, Query(hq): Query<HomeQuery>) -> PageResult<Respo
     let visible: Vec<&CatalogEntry> = snapshot.matching(&q).collect();
     let total = visible.len();
     let mut newest = visible.clone();
-    newest.sort_by(|a, b| b.modified.cmp(&a.modified));
+    newest.sort_by_key(|e| std::cmp::Reverse(e.modified));
     newest.truncate(LISTED);
     let since = (Utc::now() - Duration::days(USAGE_DAYS)).date_naive();
     let usage: HashMap<satudata_core::Id, u64> =

@@ -14,4 +14,5 @@ pub mod login;
 pub mod region;
 pub mod search;
 pub mod table_view;
+pub mod version;
 pub mod words;

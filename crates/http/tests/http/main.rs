@@ -10,4 +10,5 @@ mod governance;
 mod journey;
 mod openapi;
 mod pages;
+mod portal;
 mod roles;

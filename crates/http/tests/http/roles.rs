@@ -120,6 +120,8 @@ const CASES: &[Case] = &[
     case("GET",    "/dataset/{file}",                              "/dataset/<closed>.jsonld",                    "nynyyy"),
     case("GET",    "/dataset/{file}",                              "/dataset/<open>?urut=-tahun&hal=1",           "yyyyyy"),
     case("GET",    "/dataset/{file}",                              "/dataset/<closed>",                           "nynyyy"),
+    case("GET",    "/dataset/{slug}/{table}/versi/{number}",       "/dataset/<open>/tabel/versi/1",               "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{table}/versi/{number}",       "/dataset/<closed>/tabel/versi/1",             "nynyny"),
     case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<open>/datapackage.json",            "yyyyyy"),
     case("GET",    "/dataset/{slug}/datapackage.json",             "/dataset/<closed>/datapackage.json",          "nynyny"),
     case("GET",    "/dataset/{slug}/datapackage.zip",              "/dataset/<open>/datapackage.zip",             "yyyyyy"),
