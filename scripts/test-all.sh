@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust workspace (the store suite on SQLite AND PostgreSQL, HTTP over real sockets,
-# the CLI end to end, the real external clients). PostgreSQL must listen on 127.0.0.1:5432 (user
+# the CLI end to end, the real external clients), then the pages in headless Chromium (tests/browser:
+# Debian's chromium driven by playwright-core from npm; screenshots in target/screenshots/). PostgreSQL must listen on 127.0.0.1:5432 (user
 # postgres, trust) or SATUDATA_TEST_POSTGRES_URL must point at one; the suite fails, never skips,
 # without it.
 set -euo pipefail
@@ -21,4 +22,17 @@ if [ ! -x "$PYENV/bin/python" ] || [ "$(cat "$PYENV/.requirements.sha256" 2>/dev
 fi
 export PATH="$PWD/$PYENV/bin:$PATH"
 
-cargo test --workspace --locked --no-fail-fast
+status=0
+cargo test --workspace --locked --no-fail-fast || status=$?
+
+# The browser tests run the binary `cargo test` just built (target/debug/satudata).
+echo "== Browser tests (tests/browser, headless Chromium)"
+CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
+if [ -z "$CHROMIUM" ]; then
+  echo "Chromium is not installed (Debian: apt-get install chromium chromium-driver): the browser tests cannot run"
+  exit 1
+fi
+export CHROMIUM
+cargo build --locked -p satudata
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && npm test) || status=$?
+exit "$status"

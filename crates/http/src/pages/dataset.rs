@@ -354,6 +354,7 @@ fn history(ctx: &PageCtx, d: &Dataset, t: &Table) -> Markup {
             @if t.versions.is_empty() {
                 p { (ctx.t("Belum ada versi.", "No versions yet.")) }
             } @else {
+                div.table-scroll role="region" tabindex="0" aria-label=(ctx.t("Riwayat versi", "Version history")) {
                 table.data {
                     caption.visually-hidden { (ctx.t("Versi tabel, terbaru di atas", "Versions of the table, newest first")) }
                     thead { tr {
@@ -375,6 +376,7 @@ fn history(ctx: &PageCtx, d: &Dataset, t: &Table) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         }
@@ -398,6 +400,7 @@ fn schema_table(ctx: &PageCtx, schema: &TableSchema) -> Markup {
     html! {
         details.schema {
             summary { (ctx.t("Kolom dan tipenya", "Columns and their types")) }
+            div.table-scroll role="region" tabindex="0" aria-label=(ctx.t("Kolom dan tipenya", "Columns and their types")) {
             table.data {
                 thead { tr {
                     th scope="col" { (ctx.t("Kolom", "Column")) }
@@ -417,6 +420,7 @@ fn schema_table(ctx: &PageCtx, schema: &TableSchema) -> Markup {
                         }
                     }
                 }
+            }
             }
         }
     }

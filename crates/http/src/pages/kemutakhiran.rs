@@ -35,28 +35,30 @@ fn percent(c: &Counts) -> String {
 
 fn org_table(rows: &[OrgCounts], first: &str) -> Markup {
     html! {
-        table.counts {
-            thead { tr {
-                th scope="col" { (first) }
-                th scope="col" { "Rencana" }
-                th scope="col" { "Tepat waktu" }
-                th scope="col" { "Terlambat" }
-                th scope="col" { "di antaranya belum dikirim" }
-                th scope="col" { "Belum jatuh tempo" }
-                th scope="col" { "Terbit" }
-                th scope="col" { "% tepat waktu" }
-            } }
-            tbody {
-                @for o in rows {
-                    tr data-organization=(o.organization) {
-                        th scope="row" { a href=(format!("/kualitas/{}", o.organization)) { (o.name) } }
-                        td { (o.counts.total) }
-                        td.on-time { (o.counts.on_time) }
-                        td.late { (o.counts.late) }
-                        td { (o.counts.late_unsent) }
-                        td { (o.counts.pending) }
-                        td { (o.counts.published) }
-                        td { (percent(&o.counts)) }
+        div.table-scroll {
+            table.counts {
+                thead { tr {
+                    th scope="col" { (first) }
+                    th scope="col" { "Rencana" }
+                    th scope="col" { "Tepat waktu" }
+                    th scope="col" { "Terlambat" }
+                    th scope="col" { "di antaranya belum dikirim" }
+                    th scope="col" { "Belum jatuh tempo" }
+                    th scope="col" { "Terbit" }
+                    th scope="col" { "% tepat waktu" }
+                } }
+                tbody {
+                    @for o in rows {
+                        tr data-organization=(o.organization) {
+                            th scope="row" { a href=(format!("/kualitas/{}", o.organization)) { (o.name) } }
+                            td { (o.counts.total) }
+                            td.on-time { (o.counts.on_time) }
+                            td.late { (o.counts.late) }
+                            td { (o.counts.late_unsent) }
+                            td { (o.counts.pending) }
+                            td { (o.counts.published) }
+                            td { (percent(&o.counts)) }
+                        }
                     }
                 }
             }
@@ -106,11 +108,13 @@ pub async fn kemutakhiran(
         }
         @if !r.by_month.is_empty() {
             h2 { "Per bulan jatuh tempo" }
-            table.counts {
-                thead { tr { th { "Bulan" } th { "Rencana" } th { "Tepat waktu" } th { "Terlambat" } th { "Belum jatuh tempo" } } }
-                tbody {
-                    @for m in &r.by_month {
-                        tr { th scope="row" { (m.key) } td { (m.counts.total) } td { (m.counts.on_time) } td { (m.counts.late) } td { (m.counts.pending) } }
+            div.table-scroll {
+                table.counts {
+                    thead { tr { th { "Bulan" } th { "Rencana" } th { "Tepat waktu" } th { "Terlambat" } th { "Belum jatuh tempo" } } }
+                    tbody {
+                        @for m in &r.by_month {
+                            tr { th scope="row" { (m.key) } td { (m.counts.total) } td { (m.counts.on_time) } td { (m.counts.late) } td { (m.counts.pending) } }
+                        }
                     }
                 }
             }
@@ -154,18 +158,20 @@ pub async fn kalender(
         @if cal.items.is_empty() {
             p { "Belum ada Daftar Data untuk tahun ini." }
         } @else {
-            table.counts {
-                thead { tr { th { "Jadwal rilis" } th { "Data" } th { "Perangkat daerah" } th { "Keadaan" } } }
-                tbody {
-                    @for i in &cal.items {
-                        tr {
-                            td { (i.due_release.format("%d-%m-%Y")) }
-                            td {
-                                @if let Some(d) = &i.dataset { a href=(format!("/api/v1/datasets/{d}")) { (i.title) } } @else { (i.title) }
-                                @if i.priority { " " span.badge { "prioritas" } }
+            div.table-scroll {
+                table.counts {
+                    thead { tr { th { "Jadwal rilis" } th { "Data" } th { "Perangkat daerah" } th { "Keadaan" } } }
+                    tbody {
+                        @for i in &cal.items {
+                            tr {
+                                td { (i.due_release.format("%d-%m-%Y")) }
+                                td {
+                                    @if let Some(d) = &i.dataset { a href=(format!("/api/v1/datasets/{d}")) { (i.title) } } @else { (i.title) }
+                                    @if i.priority { " " span.badge { "prioritas" } }
+                                }
+                                td { (i.organization_name) }
+                                td { (release_label(&i.release, i.published.is_some())) }
                             }
-                            td { (i.organization_name) }
-                            td { (release_label(&i.release, i.published.is_some())) }
                         }
                     }
                 }
@@ -188,15 +194,17 @@ pub async fn kualitas(State(state): State<AppState>, auth: Auth) -> ApiResult<Re
             "Skor 1–5 dari indikator yang dapat diukur perangkat lunak, selaras dengan EPSS BPS: "
             "Kurang < 1,8 ≤ Cukup < 2,6 ≤ Baik < 3,5 ≤ Sangat Baik < 4,2 ≤ Memuaskan."
         }
-        table.counts {
-            thead { tr { th { "Perangkat daerah" } th { "Dataset" } th { "Skor" } th { "Predikat" } } }
-            tbody {
-                @for o in &items {
-                    tr {
-                        th scope="row" { a href=(format!("/kualitas/{}", o.organization)) { (o.name) } }
-                        td { (o.datasets) }
-                        td { (format!("{:.2}", o.score)) }
-                        td { (o.predicate_label) }
+        div.table-scroll {
+            table.counts {
+                thead { tr { th { "Perangkat daerah" } th { "Dataset" } th { "Skor" } th { "Predikat" } } }
+                tbody {
+                    @for o in &items {
+                        tr {
+                            th scope="row" { a href=(format!("/kualitas/{}", o.organization)) { (o.name) } }
+                            td { (o.datasets) }
+                            td { (format!("{:.2}", o.score)) }
+                            td { (o.predicate_label) }
+                        }
                     }
                 }
             }
@@ -242,15 +250,17 @@ pub async fn kualitas_opd(
             }
         }
         h2 { "Indikator" }
-        table.counts {
-            thead { tr { th { "Indikator" } th { "Ranah EPSS" } th { "Bobot" } th { "Skor" } } }
-            tbody {
-                @for i in &q.quality.indicators {
-                    tr {
-                        th scope="row" { (i.label) }
-                        td { (i.domain.label_id()) }
-                        td { (i.weight) }
-                        td { (i.score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "tidak berlaku".into())) }
+        div.table-scroll {
+            table.counts {
+                thead { tr { th { "Indikator" } th { "Ranah EPSS" } th { "Bobot" } th { "Skor" } } }
+                tbody {
+                    @for i in &q.quality.indicators {
+                        tr {
+                            th scope="row" { (i.label) }
+                            td { (i.domain.label_id()) }
+                            td { (i.weight) }
+                            td { (i.score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "tidak berlaku".into())) }
+                        }
                     }
                 }
             }
@@ -259,23 +269,27 @@ pub async fn kualitas_opd(
         @if q.trend.is_empty() {
             p.meta { "Belum ada catatan bulanan." }
         } @else {
-            table.counts {
-                thead { tr { th { "Bulan" } th { "Skor" } } }
-                tbody {
-                    @for (m, s) in &q.trend { tr { td { (m) } td { (format!("{s:.2}")) } } }
-                    tr { td { "Sekarang" } td { (format!("{:.2}", q.quality.score)) } }
+            div.table-scroll {
+                table.counts {
+                    thead { tr { th { "Bulan" } th { "Skor" } } }
+                    tbody {
+                        @for (m, s) in &q.trend { tr { td { (m) } td { (format!("{s:.2}")) } } }
+                        tr { td { "Sekarang" } td { (format!("{:.2}", q.quality.score)) } }
+                    }
                 }
             }
         }
         h2 { "Dataset" }
-        table.counts {
-            thead { tr { th { "Dataset" } th { "Skor" } th { "Predikat" } } }
-            tbody {
-                @for d in &q.datasets {
-                    tr {
-                        th scope="row" { a href=(format!("/api/v1/datasets/{}", d.dataset)) { (d.title) } }
-                        td { (format!("{:.2}", d.quality.score)) }
-                        td { (d.quality.predicate_label) }
+        div.table-scroll {
+            table.counts {
+                thead { tr { th { "Dataset" } th { "Skor" } th { "Predikat" } } }
+                tbody {
+                    @for d in &q.datasets {
+                        tr {
+                            th scope="row" { a href=(format!("/api/v1/datasets/{}", d.dataset)) { (d.title) } }
+                            td { (format!("{:.2}", d.quality.score)) }
+                            td { (d.quality.predicate_label) }
+                        }
                     }
                 }
             }

@@ -1,0 +1,105 @@
+// Start a satudata demo instance on a free port with its own data directory, for browser tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+
+export const repo = resolve(import.meta.dirname, '..', '..');
+export const screenshots = join(repo, 'target', 'screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Start `satudata demo`; resolves to { base, stop } once /healthz answers. */
+export async function startDemo() {
+  const bin = process.env.SATUDATA_BIN || join(repo, 'target', 'debug', 'satudata');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'satudata-browser-'));
+  const child = spawn(bin, ['demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: 'warn' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`satudata demo exited early:\n${output}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return { base, stop: () => child.kill('SIGTERM'), output: () => output };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`satudata demo did not answer /healthz within 30 s:\n${output}`);
+}
+
+/** Launch Debian's Chromium headless. */
+export async function launch() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+}
+
+/**
+ * Open a page that records console errors, failed responses and requests that leave the instance.
+ */
+export async function openPage(browser, base, width) {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  const problems = [];
+  const origin = new URL(base).origin;
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:')) problems.push(`third-party request: ${u}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return { context, page, problems };
+}
+
+/**
+ * Lighthouse-style basics on the current page: every image and chart has a text alternative,
+ * every form field a label, nothing wider than the screen. Returns a list of problems.
+ */
+export async function basics(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const img of document.querySelectorAll('img')) {
+      if (!img.hasAttribute('alt')) out.push(`img without alt: ${img.src}`);
+    }
+    for (const svg of document.querySelectorAll('svg')) {
+      if (svg.closest('[aria-hidden="true"]') || svg.getAttribute('aria-hidden') === 'true') continue;
+      if (svg.parentElement && svg.parentElement.closest('svg')) continue;
+      const named = svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby') || svg.querySelector(':scope > title');
+      if (svg.getAttribute('role') !== 'img' || !named) out.push(`svg without role=img and a title: ${svg.outerHTML.slice(0, 80)}`);
+    }
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (['hidden', 'submit', 'button'].includes(el.type)) continue;
+      const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label')
+        || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      if (!labelled) out.push(`field without label: ${el.outerHTML.slice(0, 80)}`);
+    }
+    const h1 = document.querySelectorAll('h1').length;
+    if (h1 !== 1) out.push(`${h1} h1 elements`);
+    if (!document.documentElement.lang) out.push('no lang on <html>');
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+      out.push(`page is wider than the screen: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+    }
+    return out;
+  });
+}
