@@ -35,7 +35,8 @@ weight() {
   awk -v h="$html" -v a="$assets" 'BEGIN { printf "%d %d %.1f\n", h, a, (h + a) / 1024 }'
 }
 run() { # url connections -> "rps p50ms p99ms"
-  wrk -t2 -c"$2" -d"$DURATION"s --latency "$1" >"$work/wrk.out" 2>&1 || true
+  local threads=2; [ "$2" -lt 2 ] && threads=1
+  wrk -t"$threads" -c"$2" -d"$DURATION"s --latency "$1" >"$work/wrk.out" 2>&1 || true
   awk '
     function ms(v) { if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 } if (v ~ /ms$/) { sub(/ms$/, "", v); return v } sub(/s$/, "", v); return v * 1000 }
     /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
