@@ -40,7 +40,7 @@ pub struct RowsPage {
     /// field, or those named by `select`.
     pub fields: Vec<Field>,
     /// Rows as arrays of cells, in the order of `fields`.
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub rows: Vec<Row>,
     /// All rows matching the filters (absent with `total=false`).
     pub total: Option<u64>,
