@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, RefOr};
+use utoipa::openapi::{Content, ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
@@ -167,6 +167,9 @@ impl Modify for Examples {
             for (method, op) in ops {
                 let Some(op) = op.as_mut() else { continue };
                 binary_schemas(op);
+                if path.starts_with("/api/v1/") {
+                    input_errors(op);
+                }
                 if let Some(example) = examples.get(&format!("{method} {path}")) {
                     apply(op, example);
                 }
@@ -202,6 +205,48 @@ fn binary_schemas(op: &mut Operation) {
         if let RefOr::T(response) = response {
             response.content.iter_mut().for_each(|(m, c)| fix(m, c));
         }
+    }
+}
+
+/// Every operation that reads parameters or a body can answer 400 (a parameter or body that
+/// cannot be read) and, with a body, 415 (a JSON body sent without `Content-Type:
+/// application/json`) and 422 (a body of the wrong shape or values); the extractors
+/// answer both for every handler, so they are documented here once instead of on each handler.
+fn input_errors(op: &mut Operation) {
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let has_body = op.request_body.is_some();
+    let responses = &mut op.responses.responses;
+    if has_params || has_body {
+        responses
+            .entry("400".into())
+            .or_insert_with(|| problem("Parameter atau isi permintaan tidak dapat dibaca"));
+    }
+    let json_body = op
+        .request_body
+        .as_ref()
+        .is_some_and(|b| b.content.contains_key("application/json"));
+    if json_body {
+        responses.entry("415".into()).or_insert_with(|| {
+            problem("Isi permintaan bukan JSON (Content-Type: application/json)")
+        });
+    }
+    if has_body {
+        responses
+            .entry("422".into())
+            .or_insert_with(|| problem("Isi permintaan tidak sah (bentuk atau nilai)"));
     }
 }
 
