@@ -365,8 +365,15 @@ async fn rows(
         if format == Format::Csv {
             // The database writes the CSV text: no cell is decoded on the way.
             let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
-            export::store_csv(state.store.clone(), resource.id, query.clone(), max, names)
-                .into_response()
+            export::store_csv(
+                state.store.clone(),
+                resource.id,
+                query.clone(),
+                max,
+                names,
+                false,
+            )
+            .into_response()
         } else {
             let (batches, done) =
                 export::query_batches(state.store.clone(), resource.id, query.clone(), max);
