@@ -364,9 +364,9 @@ pub fn meta_diff(before: &DatasetMeta, after: &DatasetMeta) -> Vec<MetaChange> {
 pub struct ChangedRow {
     /// The primary key values joined with `|`.
     pub key: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<serde_json::Value>))]
     pub before: crate::row::Row,
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<serde_json::Value>))]
     pub after: crate::row::Row,
     /// Names of the fields whose values differ.
     pub fields: Vec<String>,
@@ -388,9 +388,9 @@ pub struct RowDiff {
     pub added: u64,
     pub removed: u64,
     pub changed: u64,
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Object>>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub added_rows: Vec<crate::row::Row>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Object>>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub removed_rows: Vec<crate::row::Row>,
     pub changed_rows: Vec<ChangedRow>,
     pub truncated: bool,

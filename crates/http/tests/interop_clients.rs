@@ -1,7 +1,9 @@
 //! The open interfaces checked by the real clients other systems use (issue 5): `ckanapi` against
 //! the CKAN-compatible API, pySHACL with the official DCAT-AP 3.0.1 shapes against the catalogue,
 //! the DCAT-US 1.1 validator against `/data.json`, and `frictionless validate` against the Data
-//! Packages. One server (real socket, SQLite file, the Musi Banyuasin demo) serves every test.
+//! Packages; schemathesis over the OpenAPI document. One server (real socket, SQLite file, the Musi
+//! Banyuasin demo) serves the client tests; schemathesis gets a server of its own, since its
+//! writes with an administrator token may change anything.
 //!
 //! The tools come from PATH; `bash scripts/test-all.sh` installs them (from
 //! `.ci/requirements.txt` into `target/pyenv`) and puts them on PATH. A missing tool fails the
@@ -13,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use satudata_auth::{new_token_secret, secret_hash};
 use satudata_core::region::RegionCode;
-use satudata_http::{AppState, HttpConfig};
+use satudata_http::{AppState, HttpConfig, Limit, RateLimits};
 use satudata_store::{NewApiToken, Store};
 use satudata_store_sqlite::SqliteStore;
 use serde_json::Value;
@@ -23,12 +25,53 @@ struct Server {
     base: String,
     /// An API token of the demo produsen (Dinas Kesehatan).
     produsen_token: String,
+    /// An API token of the demo administrator.
+    admin_token: String,
     dir: tempfile::TempDir,
 }
 
+/// The server of the client tests.
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| start(RateLimits::default()))
+}
+
+/// The server schemathesis fuzzes. Its rate limits are far above what the fuzzer sends, so that
+/// every case reaches the handlers instead of stopping at a 429 (the limits have their own tests).
+fn fuzz_server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
+        let unlimited = Limit {
+            per_second: 1e6,
+            burst: 1e6,
+        };
+        start(RateLimits {
+            per_ip: unlimited,
+            per_token: unlimited,
+            trust_forwarded_for: false,
+        })
+    })
+}
+
+/// A token of the demo user `username`.
+async fn token(store: &SqliteStore, username: &str) -> String {
+    let user = store.get_user_by_username(username).await.unwrap().unwrap();
+    let secret = new_token_secret();
+    store
+        .create_token(NewApiToken {
+            user_id: user.id,
+            name: "tes interop".into(),
+            secret_hash: secret_hash(&secret),
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    secret
+}
+
+/// Seed the demo into a new SQLite file and serve it on a free port, on a runtime of its own.
+fn start(limits: RateLimits) -> Server {
+    {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -45,21 +88,8 @@ fn server() -> &'static Server {
                 );
                 let home = RegionCode::parse("16.06").unwrap();
                 satudata_demo::seed(store.as_ref(), &home).await.unwrap();
-                let user = store
-                    .get_user_by_username("produsen")
-                    .await
-                    .unwrap()
-                    .unwrap();
-                let secret = new_token_secret();
-                store
-                    .create_token(NewApiToken {
-                        user_id: user.id,
-                        name: "ckanapi".into(),
-                        secret_hash: secret_hash(&secret),
-                        expires_at: None,
-                    })
-                    .await
-                    .unwrap();
+                let produsen_token = token(&store, "produsen").await;
+                let admin_token = token(&store, "admin").await;
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let base = format!("http://{}", listener.local_addr().unwrap());
                 let state = AppState::new(
@@ -70,10 +100,12 @@ fn server() -> &'static Server {
                         base_url: base.clone(),
                         secure_cookies: false,
                     },
-                );
+                )
+                .with_rate_limits(limits);
                 tx.send(Server {
                     base,
-                    produsen_token: secret,
+                    produsen_token,
+                    admin_token,
                     dir,
                 })
                 .unwrap();
@@ -83,7 +115,7 @@ fn server() -> &'static Server {
             });
         });
         rx.recv().expect("demo server started")
-    })
+    }
 }
 
 /// A tool from PATH, or a failure saying how to install it.
@@ -469,4 +501,128 @@ fn frictionless_validates_data_packages() {
         );
         assert!(all.contains("VALID"), "{name}:\n{all}");
     }
+}
+
+/// Every example of the OpenAPI document is valid against the schema beside it (JSON Schema
+/// 2020-12, as OpenAPI 3.1 uses), so clients generated from the document accept them.
+#[test]
+fn openapi_examples_match_their_schemas() {
+    let doc = fetch("/api/v1/openapi.json", "openapi.json");
+    let script = r#"
+import json, sys
+from jsonschema import Draft202012Validator
+doc = json.load(open(sys.argv[1]))
+checked, bad = 0, []
+def check(where, content):
+    global checked
+    for media_type, c in content.items():
+        if "example" not in c or "schema" not in c:
+            continue
+        if not media_type.endswith("json"):
+            continue
+        # '#/components/...' references resolve against this root.
+        schema = dict(c["schema"], components=doc["components"])
+        errors = list(Draft202012Validator(schema).iter_errors(c["example"]))
+        checked += 1
+        for e in errors[:3]:
+            bad.append(f"{where} {media_type}: {e.message} at {list(e.absolute_path)}")
+for path, ops in doc["paths"].items():
+    for method, op in ops.items():
+        name = f"{method.upper()} {path}"
+        if "requestBody" in op:
+            check(name + " request", op["requestBody"]["content"])
+        for status, r in op["responses"].items():
+            check(f"{name} {status}", r.get("content", {}))
+print(f"{checked} examples checked")
+print("\n".join(bad))
+sys.exit(1 if bad or checked < 70 else 0)
+"#;
+    let out = ok("python", &["-c", script, doc.to_str().unwrap()]);
+    assert!(out.contains("examples checked"), "{out}");
+}
+
+/// Run schemathesis against the fuzz server's OpenAPI document with the given extra arguments;
+/// it fails the test on any 5xx answer or any answer that does not match its documented schema.
+fn schemathesis(label: &str, extra: &[&str]) {
+    let s = fuzz_server();
+    let schema = format!("{}/api/v1/openapi.json", s.base);
+    let report = s.dir.path().join(format!("schemathesis-{label}.xml"));
+    let mut args = vec![
+        "run",
+        schema.as_str(),
+        // No 5xx, answers as documented (status, media type, schema).
+        "--checks",
+        "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
+        "--phases",
+        "examples,coverage,fuzzing",
+        // Enough cases per operation to reach the edges of every parameter, few enough that the
+        // three runs take a few minutes on two shared cores.
+        "--max-examples",
+        "30",
+        "--seed",
+        "20261122",
+        // One worker: hypothesis on Python 3.11 can fail parsing sources in parallel threads
+        // ("AST constructor recursion depth mismatch"), an error of the tool, not of the server.
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--suppress-health-check",
+        "too_slow,filter_too_much",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        report.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = Command::new(tool("schemathesis"))
+        .args(&args)
+        .current_dir(&s.dir)
+        .env("NO_COLOR", "1")
+        .env(
+            "SCHEMATHESIS_HOOKS",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/schemathesis_hooks.py"),
+        )
+        .output()
+        .unwrap_or_else(|e| panic!("schemathesis: {e}"));
+    assert!(
+        out.status.success(),
+        "schemathesis ({label}) found problems ({}):\n{}\n{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// schemathesis over every operation of the OpenAPI document: anonymously (every method — writes
+/// must answer 401 cleanly), then with an administrator token, reads first and writes last. The
+/// writes run on the fuzz server only; afterwards the demo must still be served.
+#[test]
+fn schemathesis_finds_no_server_errors_or_schema_violations() {
+    let s = fuzz_server();
+    schemathesis("anonim", &[]);
+    let auth = format!("Authorization: Bearer {}", s.admin_token);
+    schemathesis("admin-baca", &["-H", &auth, "--include-method", "GET"]);
+    schemathesis("admin-tulis", &["-H", &auth, "--exclude-method", "GET"]);
+    let status = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            reqwest::get(format!(
+                "{}/api/v1/datasets/jumlah-penduduk-desa/rows?limit=1",
+                s.base
+            ))
+            .await
+            .unwrap()
+            .status()
+        })
+    })
+    .join()
+    .unwrap();
+    assert_eq!(
+        status, 200,
+        "the demo table is still served after the fuzzing"
+    );
 }

@@ -249,7 +249,7 @@ impl PostgresStore {
         let existing: Vec<(Id, String)> = sqlx::query_as(
             "SELECT organization_id, title FROM plan_items WHERE year = $1 AND deleted_at IS NULL",
         )
-        .bind(year + 1)
+        .bind(year.saturating_add(1))
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;

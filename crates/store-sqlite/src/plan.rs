@@ -255,7 +255,7 @@ impl SqliteStore {
         let existing: Vec<(Id, String)> = sqlx::query_as(
             "SELECT organization_id, title FROM plan_items WHERE year = ? AND deleted_at IS NULL",
         )
-        .bind(year + 1)
+        .bind(year.saturating_add(1))
         .fetch_all(tx.conn())
         .await
         .map_err(db_err)?;

@@ -49,7 +49,7 @@ pub struct AggregateAnswer {
     /// The result columns: group keys, then aggregates (with units).
     pub columns: Vec<AggColumn>,
     /// One row per group, cells in the order of `columns`.
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub rows: Vec<Row>,
     /// What the figures mean where it is not obvious (Bahasa Indonesia).
     pub notes: Vec<String>,

@@ -174,10 +174,37 @@ pub async fn export(
         .into_response())
 }
 
+/// The answer of `GET /api/v1/audit/verify` as documented ([`AuditVerification`] of the store,
+/// which has no OpenAPI derive).
+#[derive(ToSchema)]
+#[schema(as = AuditVerification)]
+#[allow(dead_code)]
+struct VerificationDoc {
+    /// Entries that verified (before the break, if any).
+    verified: u64,
+    /// The last verified entry.
+    head_seq: i64,
+    /// Its hash (hex SHA-256).
+    head_hash: String,
+    /// The first broken entry, or null when the chain holds.
+    broken: Option<ChainBreakDoc>,
+}
+
+/// The first entry whose hash does not follow from the previous one.
+#[derive(ToSchema)]
+#[schema(as = ChainBreak)]
+#[allow(dead_code)]
+struct ChainBreakDoc {
+    /// The sequence number of the entry.
+    seq: i64,
+    /// Why it does not verify.
+    reason: String,
+}
+
 /// Check the whole hash chain: how many entries verify, the head, and the first broken entry.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = super::tags::PLAN,
     responses(
-        (status = 200, description = "The outcome (broken is null when the chain holds)"),
+        (status = 200, description = "The outcome (broken is null when the chain holds)", body = VerificationDoc),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]

@@ -2,8 +2,10 @@
 //! `.json`, `.xlsx` (typed cells, units in the header, a metadata sheet), `.schema.json` — and the
 //! Frictionless Data Package (`/dataset/{slug}/datapackage.json`, `datapackage.zip`).
 //!
-//! Rows come from [`satudata_store::Store::stream_rows`] through bounded channels and leave as a
-//! streamed body, so memory stays bounded whatever the table's size; `?version=N` pins a version.
+//! CSV is written by the database ([`satudata_store::Store::stream_csv`], the data API's CSV
+//! path); JSON and XLSX rows come from [`satudata_store::Store::stream_rows`]. Both go through
+//! bounded channels and leave as a streamed body, so memory stays bounded whatever the table's
+//! size; `?version=N` pins a version.
 //! Reading data is checked with `decide(ReadData …)`.
 
 use std::io::{self, Write};
@@ -15,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use satudata_core::access::Action;
 use satudata_core::dataset::{Dataset, Resource, ResourceKind};
-use satudata_core::row::Row;
+use satudata_core::row::{Row, RowQuery};
 use satudata_core::schema::TableSchema;
 use satudata_core::value::Value;
 use satudata_core::Id;
@@ -171,64 +173,18 @@ fn attachment(name: &str, content_type: &'static str, body: Body) -> Response {
     res
 }
 
-/// The text of a cell as the CSV download writes it (the same as [`Value::to_text`]).
-fn write_cell(v: &Value, out: &mut Vec<u8>) {
-    match v {
-        Value::Null => {}
-        Value::Text(t) => out.extend_from_slice(t.as_bytes()),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        other => out.extend_from_slice(other.to_text().as_bytes()),
-    }
-}
-
-/// Write the CSV of a table (header then rows) to `w`, from `rows`. Runs on a blocking thread.
-fn write_csv(
-    schema: &TableSchema,
-    rows: &mut mpsc::Receiver<Vec<Row>>,
-    w: &mut impl Write,
-) -> io::Result<u64> {
-    let mut out = csv::WriterBuilder::new()
-        .buffer_capacity(CHUNK)
-        .from_writer(w);
-    let err = |e: csv::Error| io::Error::other(e.to_string());
-    out.write_record(schema.fields.iter().map(|f| f.name.as_str()))
-        .map_err(err)?;
-    let mut n = 0;
-    // Cells are formatted into one reused buffer: no allocation per cell.
-    let mut cell = Vec::with_capacity(64);
-    while let Some(batch) = rows.blocking_recv() {
-        for r in &batch {
-            for v in r {
-                cell.clear();
-                write_cell(v, &mut cell);
-                out.write_field(&cell).map_err(err)?;
-            }
-            out.write_record(None::<&[u8]>).map_err(err)?;
-        }
-        n += batch.len() as u64;
-    }
-    out.flush()?;
-    Ok(n)
-}
-
-/// Stream the CSV of a table.
+/// Stream the CSV of a table: the database writes the text ([`Store::stream_csv`], as the data
+/// API's `format=csv` does), every row of `version` in upload order, no cell decoded on the way.
+///
+/// [`Store::stream_csv`]: satudata_store::Store::stream_csv
 fn csv_body(state: &AppState, r: &Resource, schema: TableSchema, version: i32, bom: bool) -> Body {
-    let (mut rows, handle) = rows_of(state, r.id, Some(version));
-    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(4);
-    tokio::task::spawn_blocking(move || {
-        let mut w = ChannelWriter::new(tx.clone());
-        if bom {
-            let _ = w.write_all("\u{feff}".as_bytes());
-        }
-        let _ = write_csv(&schema, &mut rows, &mut w);
-        let _ = w.flush();
-        drop(w);
-        finish(handle, &tx);
-    });
-    body_of(rx)
+    let query = RowQuery {
+        version: Some(version),
+        with_total: false,
+        ..RowQuery::default()
+    };
+    let names = schema.fields.iter().map(|f| f.name.clone()).collect();
+    crate::dataapi::export::store_csv(state.store.clone(), r.id, query, None, names, bom)
 }
 
 /// After the rows: if the store failed, end the body with an error (the client sees a broken
@@ -573,7 +529,8 @@ pub async fn datapackage_zip(
             )?;
             for ((_, name, schema), mut rows) in tables.into_iter().zip(receivers) {
                 zw.start_file(format!("data/{name}.csv"), opts)?;
-                write_csv(&schema, &mut rows, &mut zw)?;
+                let names: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
+                crate::dataapi::export::write_csv(&names, &mut rows, &mut zw)?;
             }
             let mut inner = zw.finish()?;
             inner.flush()?;

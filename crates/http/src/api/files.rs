@@ -3,7 +3,7 @@
 //! progress and a stored report).
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,12 +13,13 @@ use satudata_core::access::Action;
 use satudata_core::dataset::{NewResource, Resource, ResourceKind};
 use satudata_core::Id;
 use satudata_files::FileError;
-use satudata_store::jobs::{Job, JobQuery, NewJob};
+use satudata_store::jobs::{Job, JobQuery, JobState, NewJob};
 use satudata_store::StoreError;
 
 use super::{find_dataset, find_resource};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Path, Query};
 use crate::state::AppState;
 use axum::Json as JsonResponse;
 
@@ -436,6 +437,17 @@ pub async fn cancel_job(
     auth: Auth,
     Path(id): Path<Id>,
 ) -> ApiResult<JsonResponse<JobView>> {
-    find_job(&state, &auth, id).await?;
+    let job = find_job(&state, &auth, id).await?;
+    let finished = match job.state {
+        JobState::Done => Some("sudah selesai"),
+        JobState::Failed => Some("sudah gagal"),
+        JobState::Cancelled => Some("sudah dibatalkan"),
+        JobState::Queued | JobState::Running => None,
+    };
+    if let Some(how) = finished {
+        return Err(ApiError::conflict(format!(
+            "Pekerjaan '{id}' {how}; hanya pekerjaan yang masih antre atau berjalan yang dapat dibatalkan."
+        )));
+    }
     Ok(JsonResponse(state.store.cancel_job(id).await?.into()))
 }

@@ -44,7 +44,10 @@ pub struct OrganizationQuery {
 
 /// List organisations.
 #[utoipa::path(get, path = "/api/v1/organizations", tag = super::tags::CATALOGUE, params(OrganizationQuery),
-    responses((status = 200, body = OrganizationList)))]
+    responses(
+        (status = 200, body = OrganizationList),
+        (status = 422, description = "`within` is not a region code", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -123,6 +126,7 @@ pub async fn create(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new slug is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(

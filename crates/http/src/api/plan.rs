@@ -183,7 +183,10 @@ async fn resolve(state: &AppState, b: PlanItemBody) -> ApiResult<PlanItemMeta> {
 
 /// The Daftar Data: planned datasets with their schedules, by year and organisation.
 #[utoipa::path(get, path = "/api/v1/plan-items", tag = super::tags::PLAN, params(PlanParams),
-    responses((status = 200, body = PlanPage)))]
+    responses(
+        (status = 200, body = PlanPage),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -315,7 +318,9 @@ pub async fn delete(
 /// Which year to copy.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CopyForward {
-    /// Items of this year are copied into the next year.
+    /// Items of this year are copied into the next year (2000–2199: the copies' year must stay a
+    /// plan year).
+    #[schema(minimum = 2000, maximum = 2199, example = 2026)]
     pub year: i32,
 }
 
@@ -341,6 +346,12 @@ pub async fn copy_forward(
     Json(body): Json<CopyForward>,
 ) -> ApiResult<JsonResponse<Created>> {
     auth.allow(Action::ManagePlan)?;
+    if !(2000..=2199).contains(&body.year) {
+        return Err(ApiError::invalid_field(
+            "year",
+            "Tahun yang disalin harus antara 2000 dan 2199 (salinannya menjadi Daftar Data tahun berikutnya, paling akhir 2200).",
+        ));
+    }
     let created = state
         .store
         .copy_plan_forward(body.year, auth.actor())

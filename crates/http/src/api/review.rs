@@ -596,6 +596,7 @@ fn entry(state: &AppState, i: QueueItem) -> QueueEntry {
         (status = 200, body = QueuePage),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn queue(

@@ -40,7 +40,7 @@ pub struct RowsPage {
     /// field, or those named by `select`.
     pub fields: Vec<Field>,
     /// Rows as arrays of cells, in the order of `fields`.
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub rows: Vec<Row>,
     /// All rows matching the filters (absent with `total=false`).
     pub total: Option<u64>,
@@ -365,8 +365,15 @@ async fn rows(
         if format == Format::Csv {
             // The database writes the CSV text: no cell is decoded on the way.
             let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
-            export::store_csv(state.store.clone(), resource.id, query.clone(), max, names)
-                .into_response()
+            export::store_csv(
+                state.store.clone(),
+                resource.id,
+                query.clone(),
+                max,
+                names,
+                false,
+            )
+            .into_response()
         } else {
             let (batches, done) =
                 export::query_batches(state.store.clone(), resource.id, query.clone(), max);

@@ -407,19 +407,24 @@ pub fn stream(
     Body::from_stream(ChunkStream(rx))
 }
 
-/// Stream CSV written by the store ([`Store::stream_csv`]): the header of `names`, then the
-/// records of every row `query` selects (at most `max`). An error after the first bytes ends the
-/// body with an error.
+/// Stream CSV written by the store ([`Store::stream_csv`]): the header of `names` (after a UTF-8
+/// byte-order mark if `bom`, for Excel), then the records of every row `query` selects (at most
+/// `max`). An error after the first bytes ends the body with an error. The data API's CSV and the
+/// table downloads (`/dataset/SLUG/TABLE.csv`) both come from here.
 pub fn store_csv(
     store: Arc<dyn Store>,
     resource: Id,
     query: RowQuery,
     max: Option<u64>,
     names: Vec<String>,
+    bom: bool,
 ) -> Body {
     let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(4);
     tokio::spawn(async move {
         let mut header = Vec::new();
+        if bom {
+            header.extend_from_slice("\u{feff}".as_bytes());
+        }
         {
             let mut w = csv::Writer::from_writer(&mut header);
             let _ = w.write_record(&names);

@@ -549,6 +549,21 @@ async fn downloads_stream_every_format_and_version() {
         res.text,
         "\u{feff}kode_kecamatan,tahun,jumlah\n16.06.01,2023,10\n16.06.02,2023,20\n"
     );
+    // The download is the data API's CSV of the same version, byte for byte (one writer: the
+    // store's CSV stream).
+    for version in [1, 2] {
+        let download = app
+            .get(&format!("/dataset/{slug}/tabel.csv?version={version}"), &[])
+            .await;
+        let api = app
+            .get(
+                &format!("/api/v1/datasets/{slug}/rows?format=csv&version={version}"),
+                &[],
+            )
+            .await;
+        assert_eq!(api.status, 200, "{}", api.text);
+        assert_eq!(download.text, api.text, "version {version}");
+    }
     // Compressed transfers end cleanly too.
     let res = app
         .get(

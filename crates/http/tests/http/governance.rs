@@ -766,6 +766,20 @@ async fn daftar_data_round_trips_through_xlsx_and_feeds_kemutakhiran() {
         )
         .await;
     assert_eq!(copy.json()["created"], 3);
+    // A year whose next year is no plan year is refused (it once overflowed and dropped the
+    // connection; found by schemathesis).
+    for year in [i32::MAX, 2200, 1999] {
+        let bad = app
+            .as_(
+                Who::Walidata,
+                Method::POST,
+                "/api/v1/plan-items/copy-forward",
+                Body::Json(json!({ "year": year })),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{year}");
+        assert_eq!(bad.json()["errors"][0]["field"], "year");
+    }
     let k = app.public("/api/v1/kemutakhiran/export.xlsx").await;
     assert_eq!(k.status, StatusCode::OK);
 }

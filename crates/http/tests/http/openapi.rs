@@ -65,3 +65,66 @@ async fn openapi_document_is_3_1_and_lists_every_api_route() {
     );
     assert_eq!(satudata_http::openapi().paths.paths.len(), paths.len());
 }
+
+/// Every `/api/v1` operation shows an example of its request body and of each success answer
+/// (except file bodies such as XLSX), and every success answer except 204 says what it returns.
+#[tokio::test]
+async fn every_api_v1_operation_has_examples() {
+    let doc = serde_json::to_value(satudata_http::openapi()).unwrap();
+    let binary = |media_type: &str| {
+        media_type == "application/octet-stream"
+            || media_type.starts_with("application/vnd.openxmlformats")
+    };
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        for (method, op) in ops.as_object().unwrap() {
+            checked += 1;
+            let name = format!("{} {path}", method.to_ascii_uppercase());
+            if let Some(body) = op.get("requestBody") {
+                for (media_type, c) in body["content"].as_object().unwrap() {
+                    if binary(media_type) {
+                        assert_eq!(c["schema"]["format"], "binary", "{name}: {media_type}");
+                    } else if c.get("example").is_none() && c.get("examples").is_none() {
+                        missing.push(format!("{name}: request body {media_type}"));
+                    }
+                }
+            }
+            let mut successes = 0;
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                successes += 1;
+                let content = response.get("content").and_then(Value::as_object);
+                let Some(content) = content.filter(|c| !c.is_empty()) else {
+                    if status != "204" {
+                        missing.push(format!("{name}: {status} declares no body"));
+                    }
+                    continue;
+                };
+                for (media_type, c) in content {
+                    if binary(media_type) {
+                        assert_eq!(c["schema"]["format"], "binary", "{name}: {media_type}");
+                    } else if c.get("example").is_none() && c.get("examples").is_none() {
+                        missing.push(format!("{name}: {status} {media_type}"));
+                    }
+                }
+            }
+            assert!(successes > 0, "{name}: no success answer documented");
+        }
+    }
+    let served = satudata_http::routes()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/"))
+        .count();
+    assert_eq!(checked, served);
+    assert!(
+        missing.is_empty(),
+        "examples missing:\n{}",
+        missing.join("\n")
+    );
+}
