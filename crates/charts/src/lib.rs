@@ -16,6 +16,7 @@ pub mod bars;
 pub mod choose;
 pub mod fmt;
 pub mod geo;
+pub mod infographic;
 pub mod line;
 pub mod map;
 pub mod palette;
