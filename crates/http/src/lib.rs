@@ -36,6 +36,7 @@ mod pages;
 mod publish;
 mod routes;
 mod state;
+pub mod visual;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use daily::{run_daily, spawn_daily, DailyOutcome};

@@ -11,3 +11,4 @@ mod journey;
 mod openapi;
 mod pages;
 mod roles;
+mod visual;
