@@ -165,3 +165,76 @@ async fn bad_boundary_uploads_store_nothing() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(app.store.get_boundary("16.06.02").await.unwrap().is_none());
 }
+
+/// Every demo dataset gets a chart, and a map once the demo's boundaries are loaded (from the
+/// reference files when present; without them the demo loads none and has no maps).
+#[tokio::test]
+async fn every_demo_table_has_a_chart_and_a_map() {
+    use satudata_core::region::RegionCode;
+    use satudata_http::{AppState, HttpConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(
+        satudata_store_sqlite::SqliteStore::open(&dir.path().join("demo.db")).await.unwrap(),
+    );
+    let home = RegionCode::parse(satudata_demo::DEMO_HOME).unwrap();
+    satudata_demo::seed(store.as_ref(), &home).await.unwrap();
+    // No boundary files where the demo looks: nothing loaded, nothing fails.
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(satudata_demo::load_boundaries(store.as_ref(), &home, &[empty.path().to_path_buf()]).await.unwrap(), 0);
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/boundaries");
+    let loaded = satudata_demo::load_boundaries(store.as_ref(), &home, &[reference.clone()]).await.unwrap();
+    if reference.exists() {
+        assert_eq!(loaded, 15 + 240);
+        assert_eq!(satudata_demo::load_boundaries(store.as_ref(), &home, &[reference]).await.unwrap(), 0, "once");
+    }
+    let state = AppState::new(
+        store.clone(),
+        HttpConfig {
+            home_region: home.clone(),
+            instance_name: "Satu Data Musi Banyuasin".into(),
+            base_url: "http://127.0.0.1".into(),
+            secure_cookies: false,
+        },
+    );
+    let datasets = store
+        .list_datasets(&satudata_store::DatasetQuery { limit: 1000, ..Default::default() })
+        .await
+        .unwrap();
+    let (mut charts, mut maps) = (0, 0);
+    for d in &datasets.items {
+        let Some(r) = store.list_resources(d.id).await.unwrap().into_iter().find(|r| r.name == satudata_demo::TABLE_RESOURCE) else {
+            continue;
+        };
+        if let Some(v) = satudata_http::visual::table_chart(&state, d, &r).await.unwrap() {
+            assert!(v.svg.starts_with("<svg") && v.svg.contains("role=\"img\""), "{}", d.meta.slug);
+            assert!(!v.table.rows.is_empty(), "{}", d.meta.slug);
+            charts += 1;
+        }
+        if let Some(m) = satudata_http::visual::table_map(&state, d, &r).await.unwrap() {
+            assert!(m.svg.contains("data-kode=\"16.06."), "{}", d.meta.slug);
+            maps += 1;
+        }
+    }
+    assert!(charts >= datasets.items.len() - 2, "{charts} charts for {} datasets", datasets.items.len());
+    if loaded > 0 {
+        assert!(maps >= datasets.items.len() / 2, "{maps} maps");
+        // A desa table: 242 desa, 240 with a boundary: two are listed, none dropped.
+        let d = store.get_dataset("jumlah-penduduk-desa").await.unwrap().unwrap();
+        let r = store.list_resources(d.id).await.unwrap().remove(0);
+        let m = satudata_http::visual::table_map(&state, &d, &r).await.unwrap().unwrap();
+        assert_eq!(m.missing.len(), 2, "{:?}", m.missing);
+        assert!(m.svg.contains("Tanpa batas wilayah di peta (2)"));
+        let c = satudata_http::visual::table_chart(&state, &d, &r).await.unwrap().unwrap();
+        assert_eq!(c.kind, "line", "the regency's total over the years");
+        // The trend of one kecamatan, from its desa.
+        let (svg, labels, values) = satudata_http::visual::region_trend(&state, &d, &r, &RegionCode::parse("16.06.01").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(svg.contains("Tren"), "{svg}");
+        assert_eq!(labels.len(), values.len());
+        assert!(labels.len() >= 2 && values.iter().all(Option::is_some));
+    } else {
+        assert_eq!(maps, 0, "no boundaries, no maps");
+    }
+}
