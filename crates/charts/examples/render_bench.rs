@@ -11,7 +11,11 @@ use satudata_charts::{bar_chart, ChartData, ChartMeta, Series};
 
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/boundaries/16.06-musi-banyuasin-desa.geojson").to_string()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/reference/boundaries/16.06-musi-banyuasin-desa.geojson"
+        )
+        .to_string()
     });
     let text = std::fs::read_to_string(&path).expect("read the GeoJSON file");
     let t = Instant::now();
@@ -36,7 +40,11 @@ fn main() {
             value: (i % 60 != 7).then(|| 800.0 + ((i * 7919) % 4001) as f64),
         })
         .collect();
-    places.push(Place { code: "16.06.99.9999".into(), name: "Desa Tanpa Batas".into(), value: Some(1234.0) });
+    places.push(Place {
+        code: "16.06.99.9999".into(),
+        name: "Desa Tanpa Batas".into(),
+        value: Some(1234.0),
+    });
     let meta = ChartMeta {
         id: "peta".into(),
         title: "Jumlah penduduk menurut desa, 2024".into(),
@@ -54,12 +62,21 @@ fn main() {
     let map = map.unwrap();
     let data = ChartData {
         labels: places.iter().map(|p| p.name.clone()).collect(),
-        series: vec![Series { name: String::new(), values: places.iter().map(|p| p.value).collect() }],
+        series: vec![Series {
+            name: String::new(),
+            values: places.iter().map(|p| p.value).collect(),
+        }],
     };
     let t = Instant::now();
     let mut bars = None;
     for _ in 0..runs {
-        bars = Some(bar_chart(&ChartMeta { id: "grafik".into(), ..meta.clone() }, &data));
+        bars = Some(bar_chart(
+            &ChartMeta {
+                id: "grafik".into(),
+                ..meta.clone()
+            },
+            &data,
+        ));
     }
     let bar_time = t.elapsed() / runs;
     let bars = bars.unwrap();
@@ -67,11 +84,34 @@ fn main() {
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("peta.svg"), &map.svg).unwrap();
     std::fs::write(out.join("grafik.svg"), &bars.svg).unwrap();
-    println!("boundaries: {} features read and simplified in {:.1} ms ({} KB → {} KB)", shapes.len(), load.as_secs_f64() * 1e3,
-        read.boundaries.iter().map(|b| b.geometry.len()).sum::<usize>() / 1024,
-        read.boundaries.iter().map(|b| b.simplified.len()).sum::<usize>() / 1024);
-    println!("map: {} bytes, {:.2} ms per render; missing {}, no data {}", map.svg.len(), map_time.as_secs_f64() * 1e3, map.missing.len(), map.no_data.len());
-    println!("bars ({} desa): {} bytes, {:.2} ms per render", data.labels.len(), bars.svg.len(), bar_time.as_secs_f64() * 1e3);
+    println!(
+        "boundaries: {} features read and simplified in {:.1} ms ({} KB → {} KB)",
+        shapes.len(),
+        load.as_secs_f64() * 1e3,
+        read.boundaries
+            .iter()
+            .map(|b| b.geometry.len())
+            .sum::<usize>()
+            / 1024,
+        read.boundaries
+            .iter()
+            .map(|b| b.simplified.len())
+            .sum::<usize>()
+            / 1024
+    );
+    println!(
+        "map: {} bytes, {:.2} ms per render; missing {}, no data {}",
+        map.svg.len(),
+        map_time.as_secs_f64() * 1e3,
+        map.missing.len(),
+        map.no_data.len()
+    );
+    println!(
+        "bars ({} desa): {} bytes, {:.2} ms per render",
+        data.labels.len(),
+        bars.svg.len(),
+        bar_time.as_secs_f64() * 1e3
+    );
     #[cfg(feature = "png")]
     {
         let info = satudata_charts::infographic::Infographic {
@@ -84,7 +124,11 @@ fn main() {
         let svg = satudata_charts::infographic::infographic("info", &map.svg, &info);
         let t = Instant::now();
         let png = satudata_charts::png::render(&svg, 2.0).expect("png");
-        println!("map PNG infographic: {} bytes, {:.0} ms", png.len(), t.elapsed().as_secs_f64() * 1e3);
+        println!(
+            "map PNG infographic: {} bytes, {:.0} ms",
+            png.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
         std::fs::write(out.join("peta.png"), &png).unwrap();
     }
 }

@@ -18,7 +18,11 @@ const VALUE_ROOM: f64 = 150.0;
 /// without a value last, in their order). Only the first series is drawn; use
 /// [`stacked_bar_chart`] for more.
 pub fn bar_chart(meta: &ChartMeta, data: &ChartData) -> Chart {
-    let first = data.series.first().map(|s| s.values.as_slice()).unwrap_or(&[]);
+    let first = data
+        .series
+        .first()
+        .map(|s| s.values.as_slice())
+        .unwrap_or(&[]);
     let mut order: Vec<usize> = (0..data.labels.len()).collect();
     sort_desc(&mut order, |i| first.get(i).copied().flatten());
     let sorted = reorder(data, &order, 1);

@@ -79,8 +79,7 @@ fn is_category(f: &Field) -> bool {
     f.region_level.is_none()
         && !f.period
         && f.storage_type() == StorageType::Text
-        && f
-            .constraints
+        && f.constraints
             .enum_values
             .as_ref()
             .is_some_and(|v| (2..=12).contains(&v.len()))
@@ -88,12 +87,19 @@ fn is_category(f: &Field) -> bool {
 
 /// Choose the chart for a table (see the module docs for the rule). `fallback_unit` is the
 /// dataset's satuan; `periods` the number of distinct periods in the published data.
-pub fn plan(schema: &TableSchema, fallback_unit: Option<&str>, periods: usize) -> Option<ChartPlan> {
+pub fn plan(
+    schema: &TableSchema,
+    fallback_unit: Option<&str>,
+    periods: usize,
+) -> Option<ChartPlan> {
     let fields = &schema.fields;
     let starts_total = |f: &&Field| {
         let t = f.title.as_deref().unwrap_or("").to_lowercase();
         let n = f.name.to_lowercase();
-        n.starts_with("jumlah") || n.starts_with("total") || t.starts_with("jumlah") || t.starts_with("total")
+        n.starts_with("jumlah")
+            || n.starts_with("total")
+            || t.starts_with("jumlah")
+            || t.starts_with("total")
     };
     let measures: Vec<&Field> = fields.iter().filter(|f| is_measure(f)).collect();
     let measure = measures

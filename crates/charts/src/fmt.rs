@@ -53,11 +53,7 @@ pub fn with_unit(x: f64, unit: Option<&str>) -> String {
 
 /// Axis tick values: about `count` "nice" steps (1, 2, 2.5, 5 × 10ⁿ) covering `lo..=hi`.
 pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        (lo, lo + 1.0)
-    };
+    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
     let raw = (hi - lo) / count.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]

@@ -19,13 +19,35 @@ use crate::simplify::simplify_geometry;
 
 /// Property names tried for the region code, in order.
 pub const CODE_PROPERTIES: &[&str] = &[
-    "code", "kode", "kode_wilayah", "kd_wilayah", "kode_kemendagri", "kdepum", "KDEPUM", "KODE",
-    "kode_desa", "kode_kec", "KODE_DESA", "KODE_KEC", "id",
+    "code",
+    "kode",
+    "kode_wilayah",
+    "kd_wilayah",
+    "kode_kemendagri",
+    "kdepum",
+    "KDEPUM",
+    "KODE",
+    "kode_desa",
+    "kode_kec",
+    "KODE_DESA",
+    "KODE_KEC",
+    "id",
 ];
 /// Property names tried for the region name, in order.
 pub const NAME_PROPERTIES: &[&str] = &[
-    "name", "nama", "NAMOBJ", "nama_desa", "NAMA_DESA", "desa", "DESA", "WADMKD", "nama_kec",
-    "kecamatan", "KECAMATAN", "WADMKC", "NAMA",
+    "name",
+    "nama",
+    "NAMOBJ",
+    "nama_desa",
+    "NAMA_DESA",
+    "desa",
+    "DESA",
+    "WADMKD",
+    "nama_kec",
+    "kecamatan",
+    "KECAMATAN",
+    "WADMKC",
+    "NAMA",
 ];
 /// Douglas–Peucker tolerance of the stored simplified copy, in degrees (≈ 33 m).
 pub const STORED_TOLERANCE: f64 = 0.0003;
@@ -81,7 +103,15 @@ pub struct GeoOptions {
 fn normalise(name: &str) -> String {
     let lower = name.to_lowercase();
     let mut s = lower.trim();
-    for p in ["desa ", "kelurahan ", "kel. ", "kel ", "kecamatan ", "kec. ", "kec "] {
+    for p in [
+        "desa ",
+        "kelurahan ",
+        "kel. ",
+        "kel ",
+        "kecamatan ",
+        "kec. ",
+        "kec ",
+    ] {
         if let Some(rest) = s.strip_prefix(p) {
             s = rest.trim();
         }
@@ -121,7 +151,11 @@ pub fn read_boundaries_with(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<GeoImport, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| {
-        format!("berkas bukan JSON yang sah (baris {}, kolom {}): {e}", e.line(), e.column())
+        format!(
+            "berkas bukan JSON yang sah (baris {}, kolom {}): {e}",
+            e.line(),
+            e.column()
+        )
     })?;
     let features: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => doc
@@ -140,10 +174,18 @@ pub fn read_boundaries_with(
     };
     let regions = Regions::get();
     let empty = Value::Object(Default::default());
-    let props_of = |f: &Value| f.get("properties").filter(|p| p.is_object()).unwrap_or(&empty).clone();
+    let props_of = |f: &Value| {
+        f.get("properties")
+            .filter(|p| p.is_object())
+            .unwrap_or(&empty)
+            .clone()
+    };
     let code_property = match &opts.code_property {
         Some(p) => {
-            if !features.iter().any(|f| prop_text(&props_of(f), p).is_some()) {
+            if !features
+                .iter()
+                .any(|f| prop_text(&props_of(f), p).is_some())
+            {
                 let known: Vec<String> = features
                     .first()
                     .and_then(|f| f.get("properties"))
@@ -175,7 +217,10 @@ pub fn read_boundaries_with(
         while let Some(c) = stack.pop() {
             for r in regions.children(&c) {
                 if r.code.level() == level {
-                    by_name.entry(normalise(&r.name)).or_default().push(r.code.clone());
+                    by_name
+                        .entry(normalise(&r.name))
+                        .or_default()
+                        .push(r.code.clone());
                 } else if r.code.level() < level {
                     stack.push(r.code.clone());
                 }
@@ -210,18 +255,21 @@ pub fn read_boundaries_with(
             Some(t) => match RegionCode::parse(&t) {
                 Ok(c) => (c, false),
                 Err(e) => {
-                    out.unmatched.push(miss(format!("kode '{t}' tidak sah: {e}")));
+                    out.unmatched
+                        .push(miss(format!("kode '{t}' tidak sah: {e}")));
                     continue;
                 }
             },
             None => {
                 let Some(n) = &name else {
-                    out.unmatched.push(miss("tanpa kode dan tanpa nama".to_string()));
+                    out.unmatched
+                        .push(miss("tanpa kode dan tanpa nama".to_string()));
                     continue;
                 };
                 if opts.level.is_none() || opts.home.is_none() {
                     out.unmatched.push(miss(
-                        "tanpa kode; untuk mencocokkan nama, sebutkan --level dan wilayah induk".to_string(),
+                        "tanpa kode; untuk mencocokkan nama, sebutkan --level dan wilayah induk"
+                            .to_string(),
                     ));
                     continue;
                 }
@@ -240,7 +288,10 @@ pub fn read_boundaries_with(
                         out.unmatched.push(miss(format!(
                             "nama '{n}' tidak ditemukan di antara {} di wilayah {}",
                             opts.level.map(Level::label_id).unwrap_or(""),
-                            opts.home.as_ref().map(RegionCode::dotted).unwrap_or_default()
+                            opts.home
+                                .as_ref()
+                                .map(RegionCode::dotted)
+                                .unwrap_or_default()
                         )));
                         continue;
                     }
@@ -275,7 +326,8 @@ pub fn read_boundaries_with(
         let simplified = match simplify_geometry(geometry, STORED_TOLERANCE, STORED_DECIMALS) {
             Ok(s) => s,
             Err(e) => {
-                out.unmatched.push(miss(format!("geometri {}: {e}", code.dotted())));
+                out.unmatched
+                    .push(miss(format!("geometri {}: {e}", code.dotted())));
                 continue;
             }
         };
@@ -322,9 +374,20 @@ mod tests {
         };
         let r = read_boundaries(&text, &opts).unwrap();
         assert_eq!(r.code_property.as_deref(), Some("code"));
-        let codes: Vec<(&str, bool)> = r.boundaries.iter().map(|b| (b.code.as_str(), b.matched_by_name)).collect();
-        assert_eq!(codes, vec![("16.06.01.2001", false), ("16.06.01.1009", true)]);
-        let reasons: Vec<(usize, &str)> = r.unmatched.iter().map(|u| (u.feature, u.reason.as_str())).collect();
+        let codes: Vec<(&str, bool)> = r
+            .boundaries
+            .iter()
+            .map(|b| (b.code.as_str(), b.matched_by_name))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![("16.06.01.2001", false), ("16.06.01.1009", true)]
+        );
+        let reasons: Vec<(usize, &str)> = r
+            .unmatched
+            .iter()
+            .map(|u| (u.feature, u.reason.as_str()))
+            .collect();
         assert_eq!(reasons.len(), 5, "{reasons:?}");
         assert!(reasons[0].1.contains("tidak ditemukan"), "{reasons:?}");
         assert!(reasons[1].1.contains("tidak sah"));
@@ -337,8 +400,13 @@ mod tests {
     fn whole_file_errors() {
         let o = GeoOptions::default();
         assert!(read_boundaries("{", &o).unwrap_err().contains("bukan JSON"));
-        assert!(read_boundaries("{\"type\":\"Polygon\"}", &o).unwrap_err().contains("Polygon"));
-        let o = GeoOptions { code_property: Some("KODE_X".into()), ..GeoOptions::default() };
+        assert!(read_boundaries("{\"type\":\"Polygon\"}", &o)
+            .unwrap_err()
+            .contains("Polygon"));
+        let o = GeoOptions {
+            code_property: Some("KODE_X".into()),
+            ..GeoOptions::default()
+        };
         let e = read_boundaries(&fc(&[serde_json::json!({"type": "Feature", "properties": {"code": "16.06"}, "geometry": sq()})]), &o).unwrap_err();
         assert!(e.contains("KODE_X") && e.contains("code"), "{e}");
     }

@@ -47,7 +47,11 @@ pub fn line_chart(meta: &ChartMeta, data: &ChartData) -> Chart {
     let (lo, hi) = if all.is_empty() { (0.0, 1.0) } else { (lo, hi) };
     // Start at zero unless the values vary little against their size (a growing population would
     // otherwise be a flat line).
-    let base = if lo >= 0.0 && (hi - lo) > 0.5 * hi { 0.0 } else { lo };
+    let base = if lo >= 0.0 && (hi - lo) > 0.5 * hi {
+        0.0
+    } else {
+        lo
+    };
     let ticks = fmt::nice_ticks(base, hi, 4);
     let (y0, y1) = (
         *ticks.first().unwrap_or(&base),
@@ -139,7 +143,13 @@ pub fn line_chart(meta: &ChartMeta, data: &ChartData) -> Chart {
         for (i, v) in s.values.iter().enumerate() {
             match v.filter(|x| x.is_finite()) {
                 Some(v) => {
-                    let _ = write!(d, "{}{} {}", if pen { "L" } else { "M" }, n(sx(i)), n(sy(v)));
+                    let _ = write!(
+                        d,
+                        "{}{} {}",
+                        if pen { "L" } else { "M" },
+                        n(sx(i)),
+                        n(sy(v))
+                    );
                     pen = true;
                 }
                 None => pen = false,
@@ -184,10 +194,7 @@ pub fn line_chart(meta: &ChartMeta, data: &ChartData) -> Chart {
 
 fn describe(meta: &ChartMeta, data: &ChartData) -> String {
     let unit = meta.unit.as_deref();
-    let mut d = format!(
-        "Diagram garis {} periode",
-        data.labels.len()
-    );
+    let mut d = format!("Diagram garis {} periode", data.labels.len());
     if let (Some(a), Some(b)) = (data.labels.first(), data.labels.last()) {
         let _ = write!(d, " ({a}–{b})");
     }
@@ -196,7 +203,11 @@ fn describe(meta: &ChartMeta, data: &ChartData) -> String {
         let last = s.values.iter().rposition(|v| v.is_some());
         if let (Some(f), Some(l)) = (first, last) {
             let (a, b) = (s.values[f].unwrap_or(0.0), s.values[l].unwrap_or(0.0));
-            let name = if s.name.is_empty() { "nilai" } else { s.name.as_str() };
+            let name = if s.name.is_empty() {
+                "nilai"
+            } else {
+                s.name.as_str()
+            };
             let _ = write!(
                 d,
                 "; {name} {} dari {} ({}) menjadi {} ({})",
@@ -238,9 +249,11 @@ pub fn sparkline(
         .enumerate()
         .filter_map(|(i, v)| v.filter(|x| x.is_finite()).map(|x| (i, x)))
         .collect();
-    let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-        (a.min(p.1), b.max(p.1))
-    });
+    let (lo, hi) = pts
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
     let count = values.len().max(2);
     let sx = |i: usize| pad + i as f64 * (w - 2.0 * pad) / (count - 1) as f64;
     let sy = |v: f64| {
@@ -266,7 +279,11 @@ pub fn sparkline(
     let mut d = String::new();
     let mut prev: Option<usize> = None;
     for &(i, v) in &pts {
-        let cmd = if prev == Some(i.wrapping_sub(1)) { "L" } else { "M" };
+        let cmd = if prev == Some(i.wrapping_sub(1)) {
+            "L"
+        } else {
+            "M"
+        };
         let _ = write!(d, "{cmd}{} {}", n(sx(i)), n(sy(v)));
         prev = Some(i);
     }

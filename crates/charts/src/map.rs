@@ -91,7 +91,9 @@ pub fn quantile_breaks(values: &[f64], k: usize) -> Vec<f64> {
     v.sort_by(f64::total_cmp);
     let mut breaks: Vec<f64> = (1..=k)
         .map(|i| {
-            let idx = ((i * v.len()).div_ceil(k)).saturating_sub(1).min(v.len() - 1);
+            let idx = ((i * v.len()).div_ceil(k))
+                .saturating_sub(1)
+                .min(v.len() - 1);
             v[idx]
         })
         .collect();
@@ -113,7 +115,11 @@ fn colours(k: usize) -> Vec<&'static str> {
         0 => vec![],
         1 => vec![palette::SEQUENTIAL5[3]],
         2 => vec![palette::SEQUENTIAL5[1], palette::SEQUENTIAL5[4]],
-        3 => vec![palette::SEQUENTIAL5[0], palette::SEQUENTIAL5[2], palette::SEQUENTIAL5[4]],
+        3 => vec![
+            palette::SEQUENTIAL5[0],
+            palette::SEQUENTIAL5[2],
+            palette::SEQUENTIAL5[4],
+        ],
         4 => vec![
             palette::SEQUENTIAL5[0],
             palette::SEQUENTIAL5[1],
@@ -195,12 +201,8 @@ pub fn choropleth(meta: &ChartMeta, shapes: &[Shape], places: &[Place]) -> MapOu
     let scale = ((WIDTH - 2.0 * pad) / gw).min(MAX_MAP_HEIGHT / gh);
     let map_h = if read.is_empty() { 0.0 } else { gh * scale };
     let off_x = pad + ((WIDTH - 2.0 * pad) - gw * scale) / 2.0;
-    let project = |p: &Point| -> Point {
-        [
-            off_x + (p[0] - x0) * kx * scale,
-            pad + (y1 - p[1]) * scale,
-        ]
-    };
+    let project =
+        |p: &Point| -> Point { [off_x + (p[0] - x0) * kx * scale, pad + (y1 - p[1]) * scale] };
 
     let mut body = String::with_capacity(read.len() * 600 + 2048);
     let _ = write!(
@@ -313,7 +315,13 @@ pub fn choropleth(meta: &ChartMeta, shapes: &[Shape], places: &[Place]) -> MapOu
             };
             let piece = if first { item } else { format!("; {item}") };
             if svg::text_width(&line, 12.0) + svg::text_width(&piece, 12.0) > WIDTH - 2.0 * pad {
-                let _ = write!(body, "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", n(pad), n(y + 11.5), esc(&line));
+                let _ = write!(
+                    body,
+                    "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+                    n(pad),
+                    n(y + 11.5),
+                    esc(&line)
+                );
                 y += 17.0;
                 line = piece.trim_start_matches("; ").to_string();
             } else {
@@ -321,7 +329,13 @@ pub fn choropleth(meta: &ChartMeta, shapes: &[Shape], places: &[Place]) -> MapOu
             }
             first = false;
         }
-        let _ = write!(body, "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", n(pad), n(y + 11.5), esc(&line));
+        let _ = write!(
+            body,
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            n(pad),
+            n(y + 11.5),
+            esc(&line)
+        );
         y += 17.0;
     }
     let height = y + pad;

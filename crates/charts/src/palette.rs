@@ -52,7 +52,11 @@ mod tests {
     #[test]
     fn categorical_colours_have_aa_non_text_contrast() {
         for c in CATEGORICAL {
-            assert!(contrast(c, "#ffffff") >= 3.0, "{c}: {}", contrast(c, "#ffffff"));
+            assert!(
+                contrast(c, "#ffffff") >= 3.0,
+                "{c}: {}",
+                contrast(c, "#ffffff")
+            );
         }
         assert!(contrast(crate::svg::INK, "#ffffff") >= 4.5);
         assert!(contrast(crate::svg::MUTED, "#ffffff") >= 4.5);

@@ -49,7 +49,9 @@ pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| format!("PNG encoding: {e}"))
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("PNG encoding: {e}"))
 }
 
 #[cfg(test)]
@@ -86,7 +88,16 @@ mod tests {
         let png = render(&svg, 2.0).expect("PNG");
         assert_eq!(&png[1..4], b"PNG");
         // With text drawn the image is far from blank: the same SVG without its texts is smaller.
-        let no_text = render(&svg.replace("<text", "<desc").replace("</text>", "</desc>"), 2.0).unwrap();
-        assert!(png.len() > no_text.len() + 2000, "{} vs {}", png.len(), no_text.len());
+        let no_text = render(
+            &svg.replace("<text", "<desc").replace("</text>", "</desc>"),
+            2.0,
+        )
+        .unwrap();
+        assert!(
+            png.len() > no_text.len() + 2000,
+            "{} vs {}",
+            png.len(),
+            no_text.len()
+        );
     }
 }

@@ -184,23 +184,38 @@ mod tests {
         assert!(e.contains("Point"), "{e}");
         let e = polygons(&json!({"type": "Polygon", "coordinates": [[[0,0],[1,1]]]})).unwrap_err();
         assert!(e.contains("2 titik"), "{e}");
-        let e = polygons(&json!({"type": "Polygon", "coordinates": [[[0,"a"],[1,1],[1,0],[0,0]]]})).unwrap_err();
+        let e = polygons(&json!({"type": "Polygon", "coordinates": [[[0,"a"],[1,1],[1,0],[0,0]]]}))
+            .unwrap_err();
         assert!(e.contains("tidak sah"), "{e}");
     }
 
     #[test]
     fn douglas_peucker_drops_near_points_and_keeps_rings() {
         // A square with a wobble of 0.001 on one side.
-        let ring = vec![[0.0, 0.0], [0.5, 0.001], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]];
+        let ring = vec![
+            [0.0, 0.0],
+            [0.5, 0.001],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.0, 1.0],
+            [0.0, 0.0],
+        ];
         let s = simplify_ring(&ring, 0.01);
         assert_eq!(s.len(), 5, "{s:?}");
         assert_eq!(s.first(), s.last());
         let s = simplify_ring(&ring, 0.0001);
         assert_eq!(s.len(), 6);
         // A tiny ring survives as a triangle.
-        let tiny = vec![[0.0, 0.0], [1e-6, 0.0], [1e-6, 1e-6], [0.0, 1e-6], [0.0, 0.0]];
+        let tiny = vec![
+            [0.0, 0.0],
+            [1e-6, 0.0],
+            [1e-6, 1e-6],
+            [0.0, 1e-6],
+            [0.0, 0.0],
+        ];
         assert_eq!(simplify_ring(&tiny, 1.0).len(), 4);
-        let g = simplify_geometry(&json!({"type": "Polygon", "coordinates": [ring]}), 0.01, 2).unwrap();
+        let g =
+            simplify_geometry(&json!({"type": "Polygon", "coordinates": [ring]}), 0.01, 2).unwrap();
         assert_eq!(g["type"], "MultiPolygon");
         assert_eq!(g["coordinates"][0][0].as_array().unwrap().len(), 5);
     }

@@ -31,7 +31,8 @@ pub fn n(x: f64) -> String {
 }
 
 /// The system font stack: no font is embedded or fetched.
-pub const FONT: &str = "system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',Arial,sans-serif";
+pub const FONT: &str =
+    "system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',Arial,sans-serif";
 
 /// Text colour (contrast 16:1 on white).
 pub const INK: &str = "#1f1f1f";
@@ -86,7 +87,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("A & B <c> \"d\" 'e'"), "A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;");
+        assert_eq!(
+            esc("A & B <c> \"d\" 'e'"),
+            "A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;"
+        );
         assert_eq!(esc("a\u{1}b"), "a b");
         assert_eq!(n(1.04), "1");
         assert_eq!(n(1.25), "1.3");

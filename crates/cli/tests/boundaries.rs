@@ -48,13 +48,31 @@ async fn loads_the_real_files_all_or_nothing() {
     let path = dir.path().join("satudata.db");
     let url = format!("sqlite://{}", path.display());
 
-    let (code, text) = load(&url, &[desa.to_str().unwrap(), "--level", "desa", "--home-region", "16.06"]);
+    let (code, text) = load(
+        &url,
+        &[
+            desa.to_str().unwrap(),
+            "--level",
+            "desa",
+            "--home-region",
+            "16.06",
+        ],
+    );
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("Kode wilayah dibaca dari properti 'code'"), "{text}");
-    assert!(text.contains("240 batas wilayah disimpan (240 desa/kelurahan)"), "{text}");
+    assert!(
+        text.contains("Kode wilayah dibaca dari properti 'code'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("240 batas wilayah disimpan (240 desa/kelurahan)"),
+        "{text}"
+    );
     let (code, text) = load(&url, &[kec.to_str().unwrap(), "--home-region", "16.06"]);
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("15 batas wilayah disimpan (15 kecamatan)"), "{text}");
+    assert!(
+        text.contains("15 batas wilayah disimpan (15 kecamatan)"),
+        "{text}"
+    );
 
     // Another regency's desa, with 16.06 as home: every feature is outside, nothing is written.
     let (code, text) = load(&url, &[bungo.to_str().unwrap(), "--home-region", "16.06"]);
@@ -63,15 +81,34 @@ async fn loads_the_real_files_all_or_nothing() {
     assert!(text.contains("di luar wilayah induk 16.06"), "{text}");
     assert!(text.contains("tidak ada yang disimpan"), "{text}");
 
-    let store = satudata_store_sqlite::SqliteStore::open(&path).await.unwrap();
+    let store = satudata_store_sqlite::SqliteStore::open(&path)
+        .await
+        .unwrap();
     let all = store.list_boundaries("", Level::Desa, false).await.unwrap();
     assert_eq!(all.len(), 240, "Bungo wrote nothing");
-    let sekayu = all.iter().filter(|b| b.code.starts_with("16.06.01.")).count();
+    let sekayu = all
+        .iter()
+        .filter(|b| b.code.starts_with("16.06.01."))
+        .count();
     assert!(sekayu > 0);
-    assert_eq!(store.list_boundaries("16.06.01", Level::Desa, false).await.unwrap().len(), sekayu);
-    let k = store.get_boundary("16.06.01").await.unwrap().expect("Sekayu");
+    assert_eq!(
+        store
+            .list_boundaries("16.06.01", Level::Desa, false)
+            .await
+            .unwrap()
+            .len(),
+        sekayu
+    );
+    let k = store
+        .get_boundary("16.06.01")
+        .await
+        .unwrap()
+        .expect("Sekayu");
     assert_eq!(k.name, "Sekayu");
-    assert!(k.simplified.len() < k.geometry.len(), "the map copy is smaller");
+    assert!(
+        k.simplified.len() < k.geometry.len(),
+        "the map copy is smaller"
+    );
 }
 
 #[tokio::test]
@@ -89,27 +126,73 @@ async fn matches_names_when_codes_are_missing() {
         props.insert("NAMOBJ".into(), name);
     }
     let geometry = fc["features"][0]["geometry"].clone();
-    fc["features"].as_array_mut().unwrap().push(serde_json::json!({
-        "type": "Feature", "properties": {"NAMOBJ": "Desa Yang Tidak Ada"},
-        "geometry": geometry
-    }));
+    fc["features"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "type": "Feature", "properties": {"NAMOBJ": "Desa Yang Tidak Ada"},
+            "geometry": geometry
+        }));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tanpa-kode.geojson");
     std::fs::write(&file, fc.to_string()).unwrap();
     let url = format!("sqlite://{}", dir.path().join("satudata.db").display());
 
-    let (code, text) = load(&url, &[file.to_str().unwrap(), "--level", "desa", "--home-region", "16.06"]);
+    let (code, text) = load(
+        &url,
+        &[
+            file.to_str().unwrap(),
+            "--level",
+            "desa",
+            "--home-region",
+            "16.06",
+        ],
+    );
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("Tidak ada properti kode wilayah; fitur dicocokkan menurut nama."), "{text}");
-    assert!(text.contains("fitur 241 (Desa Yang Tidak Ada): nama 'Desa Yang Tidak Ada' tidak ditemukan"), "{text}");
+    assert!(
+        text.contains("Tidak ada properti kode wilayah; fitur dicocokkan menurut nama."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "fitur 241 (Desa Yang Tidak Ada): nama 'Desa Yang Tidak Ada' tidak ditemukan"
+        ),
+        "{text}"
+    );
 
-    let (code, text) = load(&url, &[file.to_str().unwrap(), "--level", "desa", "--home-region", "16.06", "--skip-unmatched"]);
+    let (code, text) = load(
+        &url,
+        &[
+            file.to_str().unwrap(),
+            "--level",
+            "desa",
+            "--home-region",
+            "16.06",
+            "--skip-unmatched",
+        ],
+    );
     assert_eq!(code, 0, "{text}");
-    let store = satudata_store_sqlite::SqliteStore::open(&dir.path().join("satudata.db")).await.unwrap();
-    let loaded = store.list_boundaries("16.06", Level::Desa, false).await.unwrap();
-    assert!(loaded.len() >= 200, "most names are unique: {} loaded\n{text}", loaded.len());
-    assert!(text.contains(&format!("{} fitur dicocokkan menurut nama", loaded.len())), "{text}");
-    let b = store.get_boundary("16.06.01.1009").await.unwrap().expect("Kayu Ara by name");
+    let store = satudata_store_sqlite::SqliteStore::open(&dir.path().join("satudata.db"))
+        .await
+        .unwrap();
+    let loaded = store
+        .list_boundaries("16.06", Level::Desa, false)
+        .await
+        .unwrap();
+    assert!(
+        loaded.len() >= 200,
+        "most names are unique: {} loaded\n{text}",
+        loaded.len()
+    );
+    assert!(
+        text.contains(&format!("{} fitur dicocokkan menurut nama", loaded.len())),
+        "{text}"
+    );
+    let b = store
+        .get_boundary("16.06.01.1009")
+        .await
+        .unwrap()
+        .expect("Kayu Ara by name");
     assert_eq!(b.name, "Kayu Ara");
 }
 
@@ -123,7 +206,10 @@ fn bad_input_is_refused_clearly() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("bukan JSON yang sah"), "{text}");
 
-    let (code, text) = load(&url, &[dir.path().join("tidak-ada.geojson").to_str().unwrap()]);
+    let (code, text) = load(
+        &url,
+        &[dir.path().join("tidak-ada.geojson").to_str().unwrap()],
+    );
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("tidak bisa dibaca"), "{text}");
 
@@ -133,10 +219,19 @@ fn bad_input_is_refused_clearly() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("geometri 'Point' tidak didukung"), "{text}");
 
-    let (code, text) = load(&url, &[point.to_str().unwrap(), "--code-property", "KDEPUM"]);
+    let (code, text) = load(
+        &url,
+        &[point.to_str().unwrap(), "--code-property", "KDEPUM"],
+    );
     assert_eq!(code, 2, "{text}");
-    assert!(text.contains("tidak ada fitur dengan properti 'KDEPUM'; properti yang ada: code"), "{text}");
+    assert!(
+        text.contains("tidak ada fitur dengan properti 'KDEPUM'; properti yang ada: code"),
+        "{text}"
+    );
 
-    let help = common::satudata().args(["boundaries", "load", "--help"]).output().unwrap();
+    let help = common::satudata()
+        .args(["boundaries", "load", "--help"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("--code-property"));
 }

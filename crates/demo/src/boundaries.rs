@@ -67,7 +67,9 @@ pub async fn load_boundaries(
                 .unwrap_or_default(),
         );
     }
-    let n = store.put_boundaries(&items, &source.join(", "), None).await?;
+    let n = store
+        .put_boundaries(&items, &source.join(", "), None)
+        .await?;
     Ok(n as usize)
 }
 

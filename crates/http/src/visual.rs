@@ -62,7 +62,9 @@ pub struct Visual {
 
 impl Cacheable for Arc<Option<Visual>> {
     fn keep(&self) -> bool {
-        self.as_ref().as_ref().is_none_or(|v| v.svg.len() <= 2 << 20)
+        self.as_ref()
+            .as_ref()
+            .is_none_or(|v| v.svg.len() <= 2 << 20)
     }
 }
 
@@ -113,7 +115,11 @@ fn text(v: &Value) -> String {
 fn region_name(code: &str) -> String {
     RegionCode::parse(code)
         .ok()
-        .and_then(|c| Regions::get().by_code(&c).map(satudata_charts::geo::plain_name))
+        .and_then(|c| {
+            Regions::get()
+                .by_code(&c)
+                .map(satudata_charts::geo::plain_name)
+        })
         .unwrap_or_else(|| code.to_string())
 }
 
@@ -236,7 +242,10 @@ pub async fn table_chart(
     let Some(version) = state.store.latest_version(resource.id).await? else {
         return Ok(None);
     };
-    let key = format!("chart:{}:{}:{}", resource.id, version.number, version.checksum);
+    let key = format!(
+        "chart:{}:{}:{}",
+        resource.id, version.number, version.checksum
+    );
     let v = state
         .data_api
         .visuals
@@ -273,7 +282,9 @@ async fn compute_chart(
             level: None,
         });
         label_name = "Periode".to_string();
-        if let Some(f) = schema_of(resource).and_then(|s| s.fields.iter().find(|f| f.name == period)) {
+        if let Some(f) =
+            schema_of(resource).and_then(|s| s.fields.iter().find(|f| f.name == period))
+        {
             label_name = f.title.clone().unwrap_or_else(|| f.name.clone());
         }
         title.push_str(&format!(" menurut {}", label_name.to_lowercase()));
@@ -450,7 +461,11 @@ async fn compute_map(
         limit: 10_000,
         ..AggregateQuery::default()
     };
-    let mut title = format!("{} menurut {}", plan.measure_title, level_word(level).to_lowercase());
+    let mut title = format!(
+        "{} menurut {}",
+        plan.measure_title,
+        level_word(level).to_lowercase()
+    );
     if let Some((pf, value)) = &p.latest {
         query.filters.push(Filter {
             field: pf.clone(),
@@ -527,7 +542,8 @@ pub async fn region_trend(
     let Some(p) = prepare(state, dataset, resource).await? else {
         return Ok(None);
     };
-    let (Some((field, level)), Some(period)) = (p.plan.region.clone(), p.plan.period.clone()) else {
+    let (Some((field, level)), Some(period)) = (p.plan.region.clone(), p.plan.period.clone())
+    else {
         return Ok(None);
     };
     if region.level() > level {
@@ -552,11 +568,23 @@ pub async fn region_trend(
     if page.rows.is_empty() {
         return Ok(None);
     }
-    let labels: Vec<String> = page.rows.iter().map(|r| r.first().map(text).unwrap_or_default()).collect();
-    let values: Vec<Option<f64>> = page.rows.iter().map(|r| r.get(1).and_then(number)).collect();
+    let labels: Vec<String> = page
+        .rows
+        .iter()
+        .map(|r| r.first().map(text).unwrap_or_default())
+        .collect();
+    let values: Vec<Option<f64>> = page
+        .rows
+        .iter()
+        .map(|r| r.get(1).and_then(number))
+        .collect();
     let svg = satudata_charts::sparkline(
         &format!("tren-{}-{}", id_of(resource, "r"), region.undotted()),
-        &format!("Tren {} {}", p.plan.measure_title, region_name(&region.dotted())),
+        &format!(
+            "Tren {} {}",
+            p.plan.measure_title,
+            region_name(&region.dotted())
+        ),
         &labels,
         &values,
         p.plan.unit.as_deref(),
@@ -659,14 +687,21 @@ async fn download(
             format!("Tabel '{table}' belum punya grafik: belum ada versi terbit, atau tidak ada angka untuk digambar.")
         }));
     };
-    let name = format!("{}-{}-{what}-v{}", dataset.meta.slug, resource.name, visual.version);
+    let name = format!(
+        "{}-{}-{what}-v{}",
+        dataset.meta.slug, resource.name, visual.version
+    );
     let cache = if dataset.meta.access == Access::Terbuka {
         "public, max-age=300"
     } else {
         "private, no-store"
     };
     let (body, mime, ext) = if png {
-        (infographic_png(&state, &dataset, &visual).await?, "image/png", "png")
+        (
+            infographic_png(&state, &dataset, &visual).await?,
+            "image/png",
+            "png",
+        )
     } else {
         (visual.svg.into_bytes(), "image/svg+xml", "svg")
     };

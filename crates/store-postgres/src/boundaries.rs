@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use satudata_core::region::Level;
 use satudata_core::Id;
-use satudata_store::boundaries::{check, level_str, parse_level, within_prefix, Boundary, NewBoundary};
+use satudata_store::boundaries::{
+    check, level_str, parse_level, within_prefix, Boundary, NewBoundary,
+};
 use satudata_store::{BoundaryStore, StoreResult};
 use sqlx::Row as _;
 

@@ -92,7 +92,10 @@ pub fn check(items: &[NewBoundary]) -> StoreResult<()> {
                 b.code
             )));
         }
-        for (what, text) in [("geometri", &b.geometry), ("geometri sederhana", &b.simplified)] {
+        for (what, text) in [
+            ("geometri", &b.geometry),
+            ("geometri sederhana", &b.simplified),
+        ] {
             match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(v) if v.is_object() => {}
                 _ => {

@@ -77,14 +77,18 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
     })?;
     let home = match args.home_region.as_deref().or(cfg.home_region.as_deref()) {
         Some(c) => Some(
-            RegionCode::parse(c).map_err(|e| anyhow::anyhow!("wilayah induk (home_region): {e}"))?,
+            RegionCode::parse(c)
+                .map_err(|e| anyhow::anyhow!("wilayah induk (home_region): {e}"))?,
         ),
         None => None,
     };
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("galat: berkas {} tidak bisa dibaca: {e}", args.file.display());
+            eprintln!(
+                "galat: berkas {} tidak bisa dibaca: {e}",
+                args.file.display()
+            );
             return Ok(ExitCode::from(EXIT_UNUSABLE));
         }
     };
@@ -93,7 +97,8 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         code_property: args.code_property.clone(),
         home,
     };
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos}/{len} fitur ({elapsed})")
             .expect("valid progress template"),
@@ -125,7 +130,10 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
             println!(
                 "  fitur {}{}: {}",
                 u.feature,
-                u.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default(),
+                u.name
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default(),
                 u.reason
             );
         }
@@ -141,7 +149,9 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "galat: {} tidak berisi batas wilayah{} yang bisa dipakai; tidak ada yang disimpan.",
             args.file.display(),
-            opts.level.map(|l| format!(" tingkat {}", l.label_id())).unwrap_or_default()
+            opts.level
+                .map(|l| format!(" tingkat {}", l.label_id()))
+                .unwrap_or_default()
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -168,9 +178,9 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         *levels.entry(b.level.label_id()).or_insert(0usize) += 1;
     }
     let parts: Vec<String> = levels.iter().map(|(l, c)| format!("{c} {l}")).collect();
-    let (full, simple): (usize, usize) = items
-        .iter()
-        .fold((0, 0), |(a, b), i| (a + i.geometry.len(), b + i.simplified.len()));
+    let (full, simple): (usize, usize) = items.iter().fold((0, 0), |(a, b), i| {
+        (a + i.geometry.len(), b + i.simplified.len())
+    });
     println!(
         "{n} batas wilayah disimpan ({}); geometri {} KB, salinan sederhana untuk peta {} KB.",
         parts.join(", "),

@@ -208,7 +208,13 @@ pub async fn children(
             .list_boundaries(&parsed.dotted(), level, full)
             .await?
     };
-    let mut out = String::with_capacity(boundaries.iter().map(|b| b.simplified.len() + 120).sum::<usize>() + 64);
+    let mut out = String::with_capacity(
+        boundaries
+            .iter()
+            .map(|b| b.simplified.len() + 120)
+            .sum::<usize>()
+            + 64,
+    );
     out.push_str("{\"type\":\"FeatureCollection\",\"features\":[");
     for (i, b) in boundaries.iter().enumerate() {
         if i > 0 {
