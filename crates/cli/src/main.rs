@@ -49,6 +49,9 @@ enum Command {
     /// Log audit: periksa rantai hash (`satudata audit verify`).
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    /// Batas wilayah untuk peta: `satudata boundaries load BERKAS.geojson`.
+    #[command(subcommand)]
+    Boundaries(commands::boundaries::BoundariesCommand),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
             Command::Infer(args) => commands::infer::run(args).await,
             Command::Import(args) => commands::import::run(args).await,
             Command::Audit(cmd) => commands::audit::run(cmd).await,
+            Command::Boundaries(cmd) => commands::boundaries::run(cmd).await,
         }
     });
     match result {

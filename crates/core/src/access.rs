@@ -109,6 +109,8 @@ pub enum Action {
     ManagePlan,
     /// Read and export the audit log.
     ReadAudit,
+    /// Load region boundaries (GeoJSON) for maps.
+    ManageBoundaries,
 }
 
 /// The answer to "may this principal do that?".
@@ -171,7 +173,7 @@ pub fn decide(who: &Principal, action: Action) -> Decision {
             any(&[Walidata, Admin])
         }
         Action::ReviewMetadata => any(&[Pembina, Admin]),
-        Action::ReadAudit => any(&[Admin]),
+        Action::ReadAudit | Action::ManageBoundaries => any(&[Admin]),
     };
     match (allowed, who) {
         (true, _) => Decision::Allow,
@@ -301,6 +303,8 @@ mod tests {
             Decision::NeedsLogin
         );
         assert!(decide(&user(Role::Admin, other), Action::ReadAudit).is_allowed());
+        assert!(decide(&user(Role::Admin, other), Action::ManageBoundaries).is_allowed());
+        assert!(!decide(&w, Action::ManageBoundaries).is_allowed());
     }
 
     #[test]

@@ -30,6 +30,7 @@ use satudata_core::Id;
 use satudata_store::bootstrap::{ensure_region_organizations, region_org_slug};
 use satudata_store::{NewVersion, RowSource, Store};
 
+pub mod boundaries;
 mod datasets;
 pub mod governance;
 mod orgs;
@@ -39,6 +40,7 @@ mod spec;
 #[cfg(test)]
 mod tests;
 
+pub use boundaries::{boundary_dirs, load_boundaries};
 pub use orgs::{DemoUser, PEMBINA_SLUG, WALIDATA_SLUG};
 pub use spec::DEMO_NOTE;
 

@@ -37,6 +37,7 @@ mod publish;
 mod region_index;
 mod routes;
 mod state;
+pub mod visual;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use daily::{run_daily, spawn_daily, DailyOutcome};

@@ -95,6 +95,8 @@ Tulis data dengan token API: Authorization: Bearer <token> (buat di POST /api/v1
         api::quality::dataset,
         api::quality::snapshots,
         api::audit::list,
+        api::boundaries::upload,
+        api::boundaries::children,
         api::audit::export,
         api::audit::verify,
         api::notifications::list,

@@ -9,7 +9,7 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{api, layers, pages};
+use crate::{api, layers, pages, visual};
 
 /// One route: a method, a path (axum syntax, `{param}`, the same as OpenAPI) and its handler.
 pub struct RouteSpec {
@@ -115,6 +115,14 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/dataset/{slug}/datapackage.zip" => api::downloads::datapackage_zip),
     route!(GET "/dataset/{slug}/{file}" => api::downloads::resource_file),
     route!(GET "/dataset/{slug}/{table}/versi/{number}" => pages::version::version),
+    // Charts and maps (issue 6): SVG, and PNG infographics.
+    route!(GET "/dataset/{slug}/{table}/grafik.svg" => visual::chart_svg),
+    route!(GET "/dataset/{slug}/{table}/grafik.png" => visual::chart_png),
+    route!(GET "/dataset/{slug}/{table}/peta.svg" => visual::map_svg),
+    route!(GET "/dataset/{slug}/{table}/peta.png" => visual::map_png),
+    // Region boundaries for maps (issue 6).
+    route!(POST "/api/v1/boundaries" => api::boundaries::upload),
+    route!(GET "/api/v1/boundaries/{code}" => api::boundaries::children),
     // Governance (issue 4): pemeriksaan, Daftar Data, kemutakhiran, quality, audit, notifications.
     route!(GET "/kemutakhiran" => pages::kemutakhiran::kemutakhiran),
     route!(GET "/kalender-rilis" => pages::kemutakhiran::kalender),

@@ -38,6 +38,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres};
 
 mod audit;
+mod boundaries;
 mod catalog;
 mod governance;
 mod jobs;

@@ -36,6 +36,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 mod audit;
+mod boundaries;
 mod catalog;
 mod governance;
 mod jobs;

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use satudata_store::Store;
 
 pub mod bench;
+pub mod boundaries;
 pub mod cases;
 pub mod governance;
 pub mod jobs;
@@ -110,11 +111,25 @@ macro_rules! store_suite {
             gov_metadata_reviews,
             gov_audit_chain,
         );
+        $crate::store_suite!(@boundaries $factory;
+            boundaries_put_get_list,
+            boundaries_all_or_nothing,
+        );
         $crate::store_suite!(@jobs $factory;
             jobs_queue_claim_and_complete,
             jobs_lease_expiry_and_requeue,
             jobs_cancel,
         );
+    };
+    (@boundaries $factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let fixture: $crate::Fixture = ($factory).await.into();
+                $crate::boundaries::$case(fixture.store.clone()).await;
+                drop(fixture);
+            }
+        )*
     };
     (@jobs $factory:expr; $($case:ident),* $(,)?) => {
         $(

@@ -28,6 +28,7 @@ use satudata_core::user::{ApiToken, Membership, NewUser, Role, Session, User};
 use satudata_core::Id;
 
 pub mod bootstrap;
+pub mod boundaries;
 pub mod checks;
 pub mod governance;
 pub mod jobs;
@@ -36,6 +37,7 @@ pub mod rowsql;
 pub mod rowtable;
 pub mod search;
 mod source;
+pub use boundaries::BoundaryStore;
 pub use governance::GovernanceStore;
 pub use jobs::JobStore;
 pub use search::{
@@ -133,7 +135,7 @@ pub struct NewVersion {
 /// Everything satudata keeps, behind one trait (with the governance records of
 /// [`GovernanceStore`]). See the crate docs for the contract.
 #[async_trait]
-pub trait Store: GovernanceStore + JobStore + Send + Sync + 'static {
+pub trait Store: GovernanceStore + JobStore + BoundaryStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

@@ -40,6 +40,14 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = satudata_demo::seed(store.as_ref(), &home)
         .await
         .context("tidak bisa mengisi data demo")?;
+    // Maps need boundaries: loaded from the reference files when they are there (not shipped).
+    match satudata_demo::load_boundaries(store.as_ref(), &home, &satudata_demo::boundary_dirs())
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(boundaries = n, "demo boundaries loaded"),
+        Err(e) => tracing::warn!(error = %e, "demo boundaries not loaded; maps stay off"),
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo data ready"

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod boundaries;
 pub mod changes;
 pub mod ckan;
 pub mod datasets;

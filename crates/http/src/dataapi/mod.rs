@@ -44,6 +44,8 @@ pub struct DataApi {
     pub cache: AggregateCache,
     /// JSON pages of rows by resource, version and query.
     pub pages: PageCache,
+    /// Charts and maps by resource and version.
+    pub visuals: crate::visual::VisualCache,
 }
 
 impl DataApi {
@@ -53,6 +55,7 @@ impl DataApi {
             limiter: RateLimiter::new(limits),
             cache: AggregateCache::new(CACHE_ENTRIES),
             pages: PageCache::new(PAGE_ENTRIES),
+            visuals: Default::default(),
         }
     }
 }

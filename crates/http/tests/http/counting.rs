@@ -485,3 +485,30 @@ impl satudata_store::jobs::JobStore for CountingStore {
         self.inner.requeue_jobs(expired_only).await
     }
 }
+
+#[async_trait]
+impl satudata_store::BoundaryStore for CountingStore {
+    async fn put_boundaries(
+        &self,
+        items: &[satudata_store::boundaries::NewBoundary],
+        source: &str,
+        actor: Option<Id>,
+    ) -> StoreResult<u64> {
+        self.count("put_boundaries");
+        self.inner.put_boundaries(items, source, actor).await
+    }
+    async fn get_boundary(
+        &self,
+        code: &str,
+    ) -> StoreResult<Option<satudata_store::boundaries::Boundary>> {
+        self.inner.get_boundary(code).await
+    }
+    async fn list_boundaries(
+        &self,
+        within: &str,
+        level: satudata_core::region::Level,
+        full: bool,
+    ) -> StoreResult<Vec<satudata_store::boundaries::Boundary>> {
+        self.inner.list_boundaries(within, level, full).await
+    }
+}

@@ -131,6 +131,15 @@ const CASES: &[Case] = &[
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<open>/tabel.schema.json",           "yyyyyy"),
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<limited>/tabel.json",               "nynyyy"),
     case("GET",    "/dataset/{slug}/{file}",                       "/dataset/<closed>/tabel.csv",                 "nynyny"),
+    case("GET",    "/dataset/{slug}/{table}/grafik.svg",           "/dataset/<open>/tabel/grafik.svg",            "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{table}/grafik.svg",           "/dataset/<closed>/tabel/grafik.svg",          "nynyny"),
+    case("GET",    "/dataset/{slug}/{table}/grafik.png",           "/dataset/<open>/tabel/grafik.png",            "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{table}/grafik.png",           "/dataset/<limited>/tabel/grafik.png",         "nynyyy"),
+    case("GET",    "/dataset/{slug}/{table}/peta.svg",             "/dataset/<open>/tabel/peta.svg",              "yyyyyy"),
+    case("GET",    "/dataset/{slug}/{table}/peta.svg",             "/dataset/<closed>/tabel/peta.svg",            "nynyny"),
+    case("GET",    "/dataset/{slug}/{table}/peta.png",             "/dataset/<limited>/tabel/peta.png",           "nynyyy"),
+    case("POST",   "/api/v1/boundaries",                           "/api/v1/boundaries?level=kecamatan",          "nnnnny"),
+    case("GET",    "/api/v1/boundaries/{code}",                    "/api/v1/boundaries/16.06?level=kecamatan",    "yyyyyy"),
     // Governance (issue 4). `<draft_v>`, `<submitted_v>` and `<returned_v>` are fresh versions of the
     // open table in that state, one per try.
     case("GET",    "/kemutakhiran",                                "/kemutakhiran?tahun=2026",                    "yyyyyy"),
@@ -260,6 +269,9 @@ async fn materialise(app: &App, sample: &str, who: Who, n: usize) -> String {
             .unwrap();
         path = path.replace("<own_token>", &t.id.to_string());
     }
+    if path.contains("/peta.") {
+        crate::visual::load_squares(app.store.as_ref()).await;
+    }
     path = crate::governance::materialise(app, path, who, n).await;
     assert!(!path.contains('<'), "unfilled placeholder in {path}");
     path
@@ -312,6 +324,7 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         ("PUT", "/api/v1/users/{username}/roles") => Body::Json(json!({
             "roles": [{"organization": "dinas-a", "role": "produsen"}, {"organization": "dinas-b", "role": "produsen"}]
         })),
+        ("POST", "/api/v1/boundaries") => Body::Json(crate::visual::squares_geojson(&["16.06.03"])),
         ("POST", "/api/3/action/{name}" | "/api/action/{name}") => {
             Body::Json(json!({"q": "penduduk", "rows": 2}))
         }
