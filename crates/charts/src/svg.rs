@@ -49,7 +49,7 @@ pub fn open(out: &mut String, id: &str, width: f64, height: f64, title: &str, de
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMin meet\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" \
-         font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\" style=\"max-width:{w}px;height:auto\">\
+         font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\">\
          <title id=\"{id}-t\">{t}</title><desc id=\"{id}-d\">{d}</desc>",
         w = n(width),
         h = n(height),

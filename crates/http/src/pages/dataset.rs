@@ -126,6 +126,14 @@ pub async fn show(
         }
         _ => None,
     };
+    // The chart and the map of the chosen table (cached per published version).
+    let (chart, map) = match tables.get(chosen) {
+        Some(t) if readable && t.published.is_some() => (
+            crate::visual::table_chart(state, &d, &t.resource).await?,
+            crate::visual::table_map(state, &d, &t.resource).await?,
+        ),
+        _ => (None, None),
+    };
     let lang = ctx.lang;
     let m = &d.meta;
     let base = &state.config.base_url;
@@ -164,6 +172,8 @@ pub async fn show(
                 } @else if t.published.is_none() {
                     p.notice { (ctx.t("Tabel ini belum punya data yang diterbitkan.", "This table has no published data yet.")) }
                 }
+                @if let Some(v) = &chart { (visual(&ctx, &d, t, v, "grafik")) }
+                @if let Some(v) = &map { (visual(&ctx, &d, t, v, "peta")) }
                 @if let Some(p) = &preview { (table_view::render(&ctx, &d, &t.resource, p, &q)) }
             }
             @if readable && t.published.is_some() {
@@ -192,6 +202,45 @@ pub async fn show(
         (citation(&ctx, base, &d, org.as_ref(), tables.get(chosen)))
     };
     Ok(ctx.ok(&m.title, content))
+}
+
+/// A chart or a map: the SVG inline, its downloads, its figures as a table, and for maps the
+/// places that have a figure but no boundary.
+fn visual(ctx: &PageCtx, d: &Dataset, t: &Table, v: &crate::visual::Visual, file: &str) -> Markup {
+    let base = format!("/dataset/{}/{}/{file}", d.meta.slug, t.resource.name);
+    html! {
+        figure.chart {
+            (maud::PreEscaped(&v.svg))
+            figcaption {
+                (v.title) " · " (ctx.t("versi", "version")) " " (v.version) " · "
+                (ctx.t("unduh", "download")) " " a href=(format!("{base}.svg")) download { "SVG" } ", "
+                a href=(format!("{base}.png")) download { "PNG" }
+            }
+            details {
+                summary { (ctx.t("Lihat angkanya sebagai tabel", "See the figures as a table")) }
+                div.table-scroll {
+                    table.data {
+                        caption { (v.table.caption) }
+                        thead { tr { @for h in &v.table.headers { th scope="col" { (h) } } } }
+                        tbody {
+                            @for r in &v.table.rows {
+                                tr { th scope="row" { (r.label) } @for x in &r.values { td.num { (x) } } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !v.missing.is_empty() {
+                p.meta {
+                    (ctx.t("Tidak ada di peta (batas wilayah belum dimuat): ", "Not on the map (no boundary loaded): "))
+                    @for (i, p) in v.missing.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (p.name)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The metadata in plain words (with the national field names for those who know them).
