@@ -39,6 +39,7 @@ use sqlx::{PgConnection, PgPool, Postgres};
 
 mod audit;
 mod catalog;
+mod codelists;
 mod governance;
 mod jobs;
 mod notify;

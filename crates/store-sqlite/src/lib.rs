@@ -37,6 +37,7 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 mod audit;
 mod catalog;
+mod codelists;
 mod governance;
 mod jobs;
 mod notify;

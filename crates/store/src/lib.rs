@@ -29,6 +29,7 @@ use satudata_core::Id;
 
 pub mod bootstrap;
 pub mod checks;
+pub mod codelists;
 pub mod governance;
 pub mod jobs;
 pub mod rowdiff;
@@ -36,6 +37,7 @@ pub mod rowsql;
 pub mod rowtable;
 pub mod search;
 mod source;
+pub use codelists::CodeListStore;
 pub use governance::GovernanceStore;
 pub use jobs::JobStore;
 pub use search::{
@@ -131,9 +133,9 @@ pub struct NewVersion {
 }
 
 /// Everything satudata keeps, behind one trait (with the governance records of
-/// [`GovernanceStore`]). See the crate docs for the contract.
+/// [`GovernanceStore`], the jobs of [`JobStore`] and the code lists of [`CodeListStore`]). See the crate docs for the contract.
 #[async_trait]
-pub trait Store: GovernanceStore + JobStore + Send + Sync + 'static {
+pub trait Store: GovernanceStore + JobStore + CodeListStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 
