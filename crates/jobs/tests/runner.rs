@@ -154,6 +154,68 @@ async fn invalid_csv_keeps_the_report_and_writes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_lists_come_from_the_catalogue_by_version() {
+    use satudata_core::codelist::{standard, Code};
+    let (store, files, _dir) = setup().await;
+    let agama = standard().into_iter().find(|l| l.slug == "agama").unwrap();
+    store.create_codelist(agama.clone(), None).await.unwrap();
+    let mut v2 = agama.clone();
+    v2.codes.push(Code {
+        code: "8".into(),
+        label: "Lainnya".into(),
+        label_en: None,
+    });
+    store.create_codelist(v2, None).await.unwrap();
+    let mut newest = Field::new("agama", FieldType::Integer);
+    newest.codelist = Some("agama".into());
+    let mut pinned = Field::new("agama_v1", FieldType::Integer);
+    pinned.codelist = Some("agama@1".into());
+    let res = table(&store, TableSchema::new(vec![newest, pinned])).await;
+    files
+        .put_bytes("uploads/c.csv", "agama,agama_v1\n1,1\n8,8\n9,7\n")
+        .await
+        .expect("put");
+    let j = store
+        .create_job(job(res, "uploads/c.csv", "c.csv"))
+        .await
+        .expect("job");
+    let runner = Runner::new(store.clone(), files, RunnerConfig::default());
+    runner.run_next().await.expect("run");
+    let done = store.get_job(j.id).await.expect("get").expect("job");
+    assert_eq!(done.version, None, "{done:?}");
+    let report = done.report.expect("report");
+    let errors: Vec<(String, u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_string(),
+                e["rowNumber"].as_u64().unwrap(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "foreign-key".to_string(),
+                3,
+                "'8' tidak ada di daftar kode 'agama@1'".to_string()
+            ),
+            (
+                "foreign-key".to_string(),
+                4,
+                "'9' tidak ada di daftar kode 'agama'".to_string()
+            ),
+        ],
+        "{report}"
+    );
+    assert!(store.list_versions(res).await.expect("versions").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_is_visible_while_running() {
     let (store, files, _dir) = setup().await;
     let res = table(

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod codelist;
 pub mod demo;
 pub mod import;
 pub mod infer;

@@ -4,6 +4,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod changes;
 pub mod ckan;
+pub mod codelists;
 pub mod datasets;
 pub mod dcat;
 pub mod downloads;
