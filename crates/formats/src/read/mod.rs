@@ -7,6 +7,7 @@
 //!
 //! Input that is not a table at all ([`ReadError`]) is the CLI's exit code 2.
 
+pub mod cfb_guard;
 pub mod csv;
 pub mod detect;
 pub mod encoding;
