@@ -230,6 +230,7 @@ async fn progress_is_visible_while_running() {
     for i in 0..400_000 {
         csv.push_str(&format!("k{i},{i}\n"));
     }
+    let size = csv.len() as i64;
     files.put_bytes("uploads/c.csv", csv).await.expect("put");
     let j = store
         .create_job(job(res, "uploads/c.csv", "c.csv"))
@@ -245,11 +246,15 @@ async fn progress_is_visible_while_running() {
     );
     let task = tokio::spawn(async move { runner.run_next().await });
     let mut seen = 0;
+    let mut seen_bytes = None;
     for _ in 0..400 {
         tokio::time::sleep(Duration::from_millis(25)).await;
         let now = store.get_job(j.id).await.expect("get").expect("job");
         if now.state == JobState::Running && now.rows_processed > 0 {
             seen = now.rows_processed;
+        }
+        if now.state == JobState::Running && now.bytes_processed.is_some_and(|b| b > 0) {
+            seen_bytes = now.bytes_processed;
         }
         if now.state.is_final() {
             break;
@@ -257,6 +262,9 @@ async fn progress_is_visible_while_running() {
     }
     task.await.expect("join").expect("run");
     assert!(seen > 0, "progress was reported while running");
+    // Bytes read are reported too, never more than the file has.
+    let b = seen_bytes.expect("bytes read were reported while running");
+    assert!(b > 0 && b <= size, "{b} of {size}");
     let done = store.get_job(j.id).await.expect("get").expect("job");
     assert_eq!((done.state, done.version), (JobState::Done, Some(1)));
     assert_eq!(
