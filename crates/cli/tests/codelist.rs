@@ -39,8 +39,15 @@ fn codelist_import_list_show_and_new_versions() {
     assert!(out.contains("versi 2 (3 kode)"), "{out}");
     let (code, out, _) = run(&["codelist", "list"], &data, "");
     assert_eq!(code, 0);
-    assert!(out.contains("status-hubungan") && out.contains("    2 "), "{out}");
-    let (code, out, _) = run(&["codelist", "show", "status-hubungan@1", "--json"], &data, "");
+    assert!(
+        out.contains("status-hubungan") && out.contains("    2 "),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &["codelist", "show", "status-hubungan@1", "--json"],
+        &data,
+        "",
+    );
     assert_eq!(code, 0);
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["version"], 1);
@@ -84,8 +91,14 @@ fn validate_checks_codelist_fields_with_standard_lists_and_files() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["errorCounts"]["foreign-key"], 1, "{report}");
     let e = &report["errors"][0];
-    assert_eq!((e["rowNumber"].as_u64(), e["fieldName"].as_str()), (Some(3), Some("jenis_kelamin")));
-    assert_eq!(e["messageEn"], "'3' is not in the code list 'jenis-kelamin'");
+    assert_eq!(
+        (e["rowNumber"].as_u64(), e["fieldName"].as_str()),
+        (Some(3), Some("jenis_kelamin"))
+    );
+    assert_eq!(
+        e["messageEn"],
+        "'3' is not in the code list 'jenis-kelamin'"
+    );
     assert!(e["hint"].as_str().unwrap().contains("(1, 2)"), "{e}");
     let notes = report["source"]["notes"].to_string();
     assert!(notes.contains("codelist:status-hubungan"), "{notes}");
@@ -96,13 +109,25 @@ fn validate_checks_codelist_fields_with_standard_lists_and_files() {
         r#"{"slug": "status-hubungan", "title": "Hubungan", "codes": [{"code": "1", "label": "Kepala"}, {"code": "2", "label": "Istri/suami"}]}"#,
     );
     let out = satudata()
-        .args(["validate", "--format", "json", "--schema", &schema, "--codelist", &list, &csv])
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--schema",
+            &schema,
+            "--codelist",
+            &list,
+            &csv,
+        ])
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["errorCounts"]["foreign-key"], 2, "{report}");
     assert_eq!(report["errors"][1]["rowNumber"], 4);
-    assert_eq!(report["errors"][1]["message"], "'5' tidak ada di daftar kode 'status-hubungan'");
+    assert_eq!(
+        report["errors"][1]["message"],
+        "'5' tidak ada di daftar kode 'status-hubungan'"
+    );
 
     // A broken code list file is unusable input (exit 2) with the reason.
     let broken = write(dir.path(), "rusak.json", "{");

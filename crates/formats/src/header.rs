@@ -196,9 +196,11 @@ pub fn detect_header(rows: &[Record], expected: Option<&[String]>) -> Detection 
                 .count()
                 .min(MAX_BLANKS_BETWEEN);
             let at = end + blanks;
-            let next = rows
-                .get(at + 1..)
-                .and_then(|rest| rest.iter().take(MAX_BLANKS_BETWEEN + 1).find(|r| !r.is_blank()));
+            let next = rows.get(at + 1..).and_then(|rest| {
+                rest.iter()
+                    .take(MAX_BLANKS_BETWEEN + 1)
+                    .find(|r| !r.is_blank())
+            });
             if at >= rows.len() || !is_subheader(&header_rows, &rows[at], next) {
                 break;
             }

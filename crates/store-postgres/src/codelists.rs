@@ -6,7 +6,7 @@ use satudata_core::{new_id, Id};
 use satudata_store::codelists::{check, same_content};
 use satudata_store::{CodeListStore, StoreResult};
 use sqlx::postgres::PgRow;
-use sqlx::{Row as _, PgConnection};
+use sqlx::{PgConnection, Row as _};
 
 use crate::{db_err, db_err_or_conflict, json_err, now, PostgresStore};
 
@@ -95,7 +95,11 @@ impl CodeListStore for PostgresStore {
         Ok(list)
     }
 
-    async fn get_codelist(&self, slug: &str, version: Option<i32>) -> StoreResult<Option<CodeList>> {
+    async fn get_codelist(
+        &self,
+        slug: &str,
+        version: Option<i32>,
+    ) -> StoreResult<Option<CodeList>> {
         let mut conn = self.pool().acquire().await.map_err(db_err)?;
         fetch(&mut conn, slug, version).await
     }

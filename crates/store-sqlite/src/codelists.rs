@@ -8,7 +8,7 @@ use satudata_store::{CodeListStore, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row as _, SqliteConnection};
 
-use crate::{db_err_or_conflict, db_err, json_err, now, parse_ts, ts, SqliteStore};
+use crate::{db_err, db_err_or_conflict, json_err, now, parse_ts, ts, SqliteStore};
 
 const COLS: &str = "id, slug, version, title, description, source, codes, created_by, created_at";
 
@@ -93,7 +93,11 @@ impl CodeListStore for SqliteStore {
         Ok(list)
     }
 
-    async fn get_codelist(&self, slug: &str, version: Option<i32>) -> StoreResult<Option<CodeList>> {
+    async fn get_codelist(
+        &self,
+        slug: &str,
+        version: Option<i32>,
+    ) -> StoreResult<Option<CodeList>> {
         let mut conn = self.pool().acquire().await.map_err(db_err)?;
         fetch(&mut conn, slug, version).await
     }

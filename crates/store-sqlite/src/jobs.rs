@@ -24,8 +24,7 @@ use crate::{
 #[allow(clippy::type_complexity)]
 static LIVE: std::sync::LazyLock<
     std::sync::Mutex<std::collections::HashMap<Id, (i64, Option<i64>)>>,
-> =
-    std::sync::LazyLock::new(Default::default);
+> = std::sync::LazyLock::new(Default::default);
 /// Running jobs asked to stop while the writer was busy.
 static CANCELS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Id>>> =
     std::sync::LazyLock::new(Default::default);

@@ -36,12 +36,7 @@ pub trait CodeListStore: Send + Sync {
 /// [`crate::StoreError::Invalid`].
 pub fn check(meta: &CodeListMeta) -> StoreResult<()> {
     meta.check().map_err(|p| {
-        crate::StoreError::Invalid(
-            p.into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        crate::StoreError::Invalid(p.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "))
     })
 }
 

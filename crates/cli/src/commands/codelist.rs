@@ -95,7 +95,9 @@ pub async fn run(cmd: CodeListCommand) -> anyhow::Result<ExitCode> {
         }
         CodeListCommand::Show { name, json, .. } => {
             let r = CodeListRef::parse(&name).with_context(|| {
-                format!("'{name}' bukan nama daftar kode; tulis SLUG atau SLUG@VERSI, misalnya agama@2")
+                format!(
+                    "'{name}' bukan nama daftar kode; tulis SLUG atau SLUG@VERSI, misalnya agama@2"
+                )
             })?;
             let list = store
                 .get_codelist(&r.slug, r.version)

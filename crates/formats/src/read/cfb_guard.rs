@@ -211,6 +211,8 @@ mod tests {
     fn other_files_pass_to_calamine() {
         assert!(chains_are_finite(b""));
         assert!(chains_are_finite(b"kode,nama\n1,a\n"));
-        assert!(chains_are_finite(&cfb(&[0xFFFF_FFFD, ENDOFCHAIN], 100)[..600]));
+        assert!(chains_are_finite(
+            &cfb(&[0xFFFF_FFFD, ENDOFCHAIN], 100)[..600]
+        ));
     }
 }

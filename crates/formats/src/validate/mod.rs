@@ -89,7 +89,10 @@ pub fn foreign_key_targets(schema: &TableSchema) -> Vec<(Vec<String>, String)> {
         .collect();
     for f in &schema.fields {
         if let Some(c) = &f.codelist {
-            if !out.iter().any(|(fs, r)| fs == std::slice::from_ref(&f.name) && r == c) {
+            if !out
+                .iter()
+                .any(|(fs, r)| fs == std::slice::from_ref(&f.name) && r == c)
+            {
                 out.push((vec![f.name.clone()], c.clone()));
             }
         }
@@ -281,14 +284,12 @@ impl<R: TableReader> Validator<R> {
                 .filter_map(|k| schema.field_index(k))
                 .collect();
             match opts.code_lists.get(&resource) {
-                Some(allowed) if idx.len() == fields.len() => {
-                    foreign_keys.push(ForeignKeyCheck {
-                        fields: idx,
-                        examples: examples(allowed),
-                        name: display_name(&resource),
-                        allowed: allowed.clone(),
-                    })
-                }
+                Some(allowed) if idx.len() == fields.len() => foreign_keys.push(ForeignKeyCheck {
+                    fields: idx,
+                    examples: examples(allowed),
+                    name: display_name(&resource),
+                    allowed: allowed.clone(),
+                }),
                 _ => collector.report.source.notes.push(format!(
                     "Kunci asing ke '{resource}' tidak diperiksa: daftar kodenya tidak tersedia."
                 )),

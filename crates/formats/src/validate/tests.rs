@@ -204,7 +204,10 @@ fn codelist_field_extension_checks_standard_codes_with_a_hint() {
     let (report, rows) = run("agama,jk\n1,1\n8,2\n7,3\n1,\n", &s, &opts);
     assert_eq!(
         kinds(&report),
-        [("foreign-key", Some(3), Some(1)), ("foreign-key", Some(4), Some(2))]
+        [
+            ("foreign-key", Some(3), Some(1)),
+            ("foreign-key", Some(4), Some(2))
+        ]
     );
     let e = &report.errors[0];
     assert_eq!(e.message, "'8' tidak ada di daftar kode 'agama@1'");

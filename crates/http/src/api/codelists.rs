@@ -136,7 +136,12 @@ pub async fn create(
                 .collect(),
         ));
     }
-    let newest = state.store.codelist_versions(&meta.slug).await?.first().copied();
+    let newest = state
+        .store
+        .codelist_versions(&meta.slug)
+        .await?
+        .first()
+        .copied();
     let saved = state.store.create_codelist(meta, auth.actor()).await?;
     if newest == Some(saved.version) {
         return Ok((StatusCode::OK, axum::Json(saved)).into_response());

@@ -22,14 +22,27 @@ async fn code_lists_get_versions_and_refuse_bad_lists() {
         "codes": [{"code": "1", "label": "Kepala rumah tangga"}, {"code": "2", "label": "Istri/suami"}]
     });
     let a = app
-        .call(Who::Walidata, Method::POST, "/api/v1/codelists", Body::Json(v1.clone()))
+        .call(
+            Who::Walidata,
+            Method::POST,
+            "/api/v1/codelists",
+            Body::Json(v1.clone()),
+        )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     assert_eq!(a.json()["version"], 1);
-    assert_eq!(a.header("location"), "/api/v1/codelists/status-hubungan?version=1");
+    assert_eq!(
+        a.header("location"),
+        "/api/v1/codelists/status-hubungan?version=1"
+    );
     // The same list again: nothing new.
     let again = app
-        .call(Who::Admin, Method::POST, "/api/v1/codelists", Body::Json(v1.clone()))
+        .call(
+            Who::Admin,
+            Method::POST,
+            "/api/v1/codelists",
+            Body::Json(v1.clone()),
+        )
         .await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["version"], 1);
@@ -39,13 +52,23 @@ async fn code_lists_get_versions_and_refuse_bad_lists() {
         .unwrap()
         .push(json!({"code": "3", "label": "Anak kandung", "label_en": "Child"}));
     let b = app
-        .call(Who::Walidata, Method::POST, "/api/v1/codelists", Body::Json(v2))
+        .call(
+            Who::Walidata,
+            Method::POST,
+            "/api/v1/codelists",
+            Body::Json(v2),
+        )
         .await;
     assert_eq!(b.status, StatusCode::CREATED);
     assert_eq!(b.json()["version"], 2);
 
     let newest = app
-        .call(Who::Anonymous, Method::GET, "/api/v1/codelists/status-hubungan", Body::None)
+        .call(
+            Who::Anonymous,
+            Method::GET,
+            "/api/v1/codelists/status-hubungan",
+            Body::None,
+        )
         .await
         .json();
     assert_eq!(newest["version"], 2);
@@ -70,7 +93,10 @@ async fn code_lists_get_versions_and_refuse_bad_lists() {
         )
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(missing.json()["detail"].as_str().unwrap().contains("versi 9"));
+    assert!(missing.json()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("versi 9"));
 
     let bad = app
         .call(
@@ -85,9 +111,15 @@ async fn code_lists_get_versions_and_refuse_bad_lists() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
     assert_eq!(bad.json()["errors"][0]["field"], "codes[1].code");
-    assert!(app
-        .call(Who::Anonymous, Method::GET, "/api/v1/codelists/kode-baru", Body::None)
+    assert!(
+        app.call(
+            Who::Anonymous,
+            Method::GET,
+            "/api/v1/codelists/kode-baru",
+            Body::None
+        )
         .await
         .status
-        == StatusCode::NOT_FOUND);
+            == StatusCode::NOT_FOUND
+    );
 }
