@@ -46,6 +46,9 @@ enum Command {
     /// Kelola pengguna: tambah, daftar, peran, kata sandi, token API.
     #[command(subcommand)]
     User(commands::user::UserCommand),
+    /// Daftar kode referensi (jenis kelamin, agama, …): list, show, import.
+    #[command(subcommand)]
+    Codelist(commands::codelist::CodeListCommand),
     /// Log audit: periksa rantai hash (`satudata audit verify`).
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
             Command::Import(args) => commands::import::run(args).await,
             Command::Audit(cmd) => commands::audit::run(cmd).await,
             Command::Boundaries(cmd) => commands::boundaries::run(cmd).await,
+            Command::Codelist(cmd) => commands::codelist::run(cmd).await,
         }
     });
     match result {

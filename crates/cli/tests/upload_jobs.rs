@@ -186,12 +186,19 @@ async fn a_server_killed_midway_finishes_the_job_once_after_restart() {
     }
     let id = upload(&server, &token, &resource, "besar.csv", csv).await;
     let running = wait_for(&server, &token, &id, |j| {
-        j["state"] == "running" && j["rows_processed"].as_i64() > Some(0)
+        j["state"] == "running"
+            && j["rows_processed"].as_i64() > Some(0)
+            && j["bytes_processed"].as_i64() > Some(0)
     })
     .await;
     assert!(
         running["rows_processed"].as_i64().unwrap() < 2_000_000,
         "progress is visible while running"
+    );
+    // Progress in bytes of the file, too.
+    assert!(
+        running["bytes_processed"].as_i64() <= running["bytes_total"].as_i64(),
+        "{running}"
     );
     server.kill(); // SIGKILL mid-import: no cleanup code runs
     drop(server);

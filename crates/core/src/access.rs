@@ -21,6 +21,8 @@
 //! | manage the Daftar Data         | no     | no                  | yes      | no      | yes   |
 //! | read the audit log             | no     | no                  | no       | no      | yes   |
 //! | read Daftar Data, kemutakhiran | yes    | yes                 | yes      | yes     | yes   |
+//! | read code lists (kode ref.)    | yes    | yes                 | yes      | yes     | yes   |
+//! | create code lists, new versions| no     | no                  | yes      | no      | yes   |
 //!
 //! Walidata, pembina and admin roles act instance-wide whichever organisation holds them; the
 //! produsen role acts only for its own organisation. A user may hold several roles.
@@ -111,6 +113,10 @@ pub enum Action {
     ReadAudit,
     /// Load region boundaries (GeoJSON) for maps.
     ManageBoundaries,
+    /// Read the code lists (kode referensi) and their versions.
+    ReadCodeLists,
+    /// Create a code list or publish a new version of one.
+    ManageCodeLists,
 }
 
 /// The answer to "may this principal do that?".
@@ -174,6 +180,8 @@ pub fn decide(who: &Principal, action: Action) -> Decision {
         }
         Action::ReviewMetadata => any(&[Pembina, Admin]),
         Action::ReadAudit | Action::ManageBoundaries => any(&[Admin]),
+        Action::ReadCodeLists => true,
+        Action::ManageCodeLists => any(&[Walidata, Admin]),
     };
     match (allowed, who) {
         (true, _) => Decision::Allow,
@@ -305,6 +313,25 @@ mod tests {
         assert!(decide(&user(Role::Admin, other), Action::ReadAudit).is_allowed());
         assert!(decide(&user(Role::Admin, other), Action::ManageBoundaries).is_allowed());
         assert!(!decide(&w, Action::ManageBoundaries).is_allowed());
+    }
+
+    #[test]
+    fn code_lists_are_public_and_kept_by_walidata_and_admin() {
+        let org = crate::new_id();
+        assert!(decide(&Principal::Anonymous, Action::ReadCodeLists).is_allowed());
+        assert_eq!(
+            decide(&Principal::Anonymous, Action::ManageCodeLists),
+            Decision::NeedsLogin
+        );
+        for role in Role::ALL {
+            let d = decide(&user(role, org), Action::ManageCodeLists);
+            assert_eq!(
+                d.is_allowed(),
+                matches!(role, Role::Walidata | Role::Admin),
+                "{role}"
+            );
+            assert!(decide(&user(role, org), Action::ReadCodeLists).is_allowed());
+        }
     }
 
     #[test]

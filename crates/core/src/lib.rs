@@ -8,6 +8,7 @@ pub mod access;
 pub mod aggregate;
 pub mod audit;
 pub mod checks;
+pub mod codelist;
 pub mod dataset;
 pub mod ids;
 pub mod notification;

@@ -43,7 +43,8 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     })
 }
 
-/// A foreign key to a code list or another resource.
+/// A foreign key to a code list (`reference.resource` = `codelist:<slug>` or `codelist:<slug>@<version>`;
+/// see [`crate::codelist`]) or another resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForeignKey {
@@ -107,6 +108,10 @@ pub struct Field {
     /// is a missing value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero_values: Option<Vec<String>>,
+    /// satudata: the values are codes of this code list (kode referensi), `slug` or `slug@version`;
+    /// the same as a one-field foreign key to [`crate::codelist::RESOURCE_PREFIX`] + slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codelist: Option<String>,
 }
 
 impl Field {
@@ -129,6 +134,7 @@ impl Field {
             region_level: None,
             period: false,
             zero_values: None,
+            codelist: None,
         }
     }
 
@@ -280,6 +286,24 @@ impl TableSchema {
                         "Kolom '{}': multiplier harus bilangan positif.",
                         f.name
                     ));
+                }
+            }
+        }
+        for (i, f) in self.fields.iter().enumerate() {
+            if let Some(c) = &f.codelist {
+                if crate::codelist::CodeListRef::parse(c).is_none() {
+                    problems.push(format!(
+                        "Kolom ke-{} ('{}'): codelist '{c}' bukan rujukan daftar kode yang sah; tulis slug-nya, misalnya 'jenis-kelamin' atau 'agama@2'.",
+                        i + 1,
+                        f.name
+                    ));
+                }
+            }
+        }
+        for fk in &self.foreign_keys {
+            for k in &fk.fields {
+                if self.field_index(k).is_none() {
+                    problems.push(format!("foreignKeys menyebut kolom '{k}' yang tidak ada."));
                 }
             }
         }

@@ -167,6 +167,16 @@ pub async fn seed(store: &dyn Store, home: &RegionCode) -> anyhow::Result<DemoSu
     if store.get_organization(WALIDATA_SLUG).await?.is_none() {
         seed_catalogue(store, home, &kab, &geo, &specs, &users).await?;
     }
+    // The standard code lists (kode referensi), each only while the catalogue has no list of that
+    // slug: a version the walidata published later is never overwritten.
+    for list in satudata_core::codelist::standard() {
+        if store.get_codelist(&list.slug, None).await?.is_none() {
+            store
+                .create_codelist(list, None)
+                .await
+                .context("membuat daftar kode referensi")?;
+        }
+    }
     // The demo logins are completed on every start (nothing is written when they are complete).
     for u in &users {
         let user_id = ensure_user(store, u).await?;

@@ -67,6 +67,22 @@ async fn the_demo_is_complete_idempotent_and_deterministic() {
     assert!(summary.seeded_now);
     assert!(took.as_secs() < 60, "seeding took {took:?}");
 
+    // The standard code lists, version 1 each.
+    let lists = store.list_codelists().await.expect("code lists");
+    let slugs: Vec<(&str, i32)> = lists
+        .iter()
+        .map(|l| (l.meta.slug.as_str(), l.version))
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            ("agama", 1),
+            ("jenis-kelamin", 1),
+            ("jenjang-pendidikan", 1),
+            ("status-perkawinan", 1)
+        ]
+    );
+
     // Organisations: 15 kecamatan, 242 desa/kelurahan, the walidata, the pembina, ≥ 12 OPDs.
     assert_eq!(count_orgs(store, OrgKind::Kecamatan).await, 15);
     let desa = count_orgs(store, OrgKind::Desa).await + count_orgs(store, OrgKind::Kelurahan).await;

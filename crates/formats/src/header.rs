@@ -9,6 +9,9 @@ use crate::read::Record;
 /// Rows scanned to find the header.
 pub const SCAN_ROWS: usize = 50;
 
+/// Blank rows allowed between two header rows, or between the header and its column-number row.
+const MAX_BLANKS_BETWEEN: usize = 2;
+
 /// A row that is not data and not header, skipped and reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -181,27 +184,61 @@ pub fn detect_header(rows: &[Record], expected: Option<&[String]>) -> Detection 
             },
         });
     }
-    // Further header rows: sub-labels under merged cells.
+    // Further header rows: sub-labels under merged cells, possibly with blank rows between them
+    // (BPS and OPD tables often leave an empty row between the group labels and the sub-labels).
+    let mut header_rows: Vec<Record> = vec![rows[start].clone()];
     let mut end = start + 1;
     if by_schema.is_none() || expected.is_some_and(|e| !labels_match(&rows[start], e)) {
-        while end < rows.len()
-            && end - start < 3
-            && is_subheader(&rows[start..end], &rows[end], rows.get(end + 1))
-        {
-            end += 1;
+        while header_rows.len() < 3 {
+            let blanks = rows[end.min(rows.len())..]
+                .iter()
+                .take_while(|r| r.is_blank())
+                .count()
+                .min(MAX_BLANKS_BETWEEN);
+            let at = end + blanks;
+            let next = rows.get(at + 1..).and_then(|rest| {
+                rest.iter()
+                    .take(MAX_BLANKS_BETWEEN + 1)
+                    .find(|r| !r.is_blank())
+            });
+            if at >= rows.len() || !is_subheader(&header_rows, &rows[at], next) {
+                break;
+            }
+            for r in &rows[end..at] {
+                skipped.push(SkippedRow {
+                    row_number: r.row(),
+                    text: String::new(),
+                    reason: "baris kosong di antara baris judul kolom".into(),
+                });
+            }
+            header_rows.push(rows[at].clone());
+            end = at + 1;
         }
     }
-    let header_rows = &rows[start..end];
-    let labels = flatten(header_rows);
+    let labels = flatten(&header_rows);
     let mut data_start = end;
-    if let Some(r) = rows.get(end) {
+    // BPS's column-number row, possibly after blank rows (skipped with it); blank rows straight
+    // before the data stay in the data (Frictionless reports them as blank-row).
+    let blanks = rows[end.min(rows.len())..]
+        .iter()
+        .take_while(|r| r.is_blank())
+        .count()
+        .min(MAX_BLANKS_BETWEEN);
+    if let Some(r) = rows.get(end + blanks) {
         if is_numbering_row(r) {
+            for b in &rows[end..end + blanks] {
+                skipped.push(SkippedRow {
+                    row_number: b.row(),
+                    text: String::new(),
+                    reason: "baris kosong di antara judul kolom dan nomor kolom".into(),
+                });
+            }
             skipped.push(SkippedRow {
                 row_number: r.row(),
                 text: row_text(r),
                 reason: "baris nomor kolom di bawah judul kolom".into(),
             });
-            data_start += 1;
+            data_start = end + blanks + 1;
         }
     }
     Detection {
@@ -356,6 +393,78 @@ mod tests {
         assert_eq!(d.data_start, 5);
         assert_eq!(d.header.skipped.len(), 3);
         assert_eq!(d.header.skipped[0].row_number, 1);
+    }
+
+    #[test]
+    fn blank_rows_between_title_header_rows_and_numbering_row() {
+        // As BPS "Kabupaten Dalam Angka" tables exported to Excel/CSV look: title, blank, group
+        // labels, blank, sub-labels, blank, column numbers, data, source.
+        let rows = recs(&[
+            &["Tabel 3.1.2 Jumlah Penduduk Menurut Kecamatan dan Jenis Kelamin, 2023"],
+            &["Table 3.1.2 Population by Subdistrict and Sex, 2023"],
+            &[],
+            &["Kecamatan", "Jenis Kelamin", "", "Jumlah"],
+            &[],
+            &["", "Laki-laki", "Perempuan", ""],
+            &[],
+            &["(1)", "(2)", "(3)", "(4)"],
+            &["Sanga Desa", "15.123", "14.876", "29.999"],
+            &["Babat Toman", "17.004", "16.522", "33.526"],
+        ]);
+        let d = detect_header(&rows, None);
+        assert_eq!(d.header.row_numbers, [4, 6]);
+        assert_eq!(
+            d.header.labels,
+            [
+                "Kecamatan",
+                "Jenis Kelamin / Laki-laki",
+                "Jenis Kelamin / Perempuan",
+                "Jumlah"
+            ]
+        );
+        assert_eq!(d.data_start, 8);
+        let skipped: Vec<(u64, &str)> = d
+            .header
+            .skipped
+            .iter()
+            .map(|s| (s.row_number, s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                (1, "judul atau keterangan di atas tabel"),
+                (2, "judul atau keterangan di atas tabel"),
+                (3, "baris kosong di atas tabel"),
+                (5, "baris kosong di antara baris judul kolom"),
+                (7, "baris kosong di antara judul kolom dan nomor kolom"),
+                (8, "baris nomor kolom di bawah judul kolom"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blank_row_before_data_is_not_a_header_gap() {
+        // One header row, a blank row, then data: the blank row stays in the data (blank-row), and
+        // text data after a blank row is not taken for sub-labels.
+        let rows = recs(&[
+            &["kecamatan", "", "jumlah"],
+            &[],
+            &["Sekayu", "Lais", "3"],
+            &["Lais", "Sekayu", "4"],
+        ]);
+        let d = detect_header(&rows, None);
+        assert_eq!(d.header.row_numbers, [1]);
+        assert_eq!(d.data_start, 1);
+        // Three blank rows are too many to bridge.
+        let rows = recs(&[
+            &["Kecamatan", "Jenis Kelamin", "", "Jumlah"],
+            &[],
+            &[],
+            &[],
+            &["", "Laki-laki", "Perempuan", ""],
+            &["Sekayu", "1", "2", "3"],
+        ]);
+        assert_eq!(detect_header(&rows, None).header.row_numbers, [1]);
     }
 
     #[test]

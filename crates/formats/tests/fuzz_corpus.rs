@@ -94,3 +94,53 @@ fn seed_corpus_and_past_crashes_never_panic() {
     }
     assert!(files >= 50, "only {files} seed files");
 }
+
+/// The 5.6 KB .xls on which calamine 0.38 allocated 2 GB (a sector chain that loops; docs/FUZZING.md,
+/// finding 2) is refused before calamine sees it, as a corrupt file with the reason.
+#[test]
+fn looping_cfb_chain_is_refused_before_calamine() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/corpus/read_sheet/regression-calamine-cfb-loop-2GB.xls"
+    ))
+    .expect("seed");
+    assert!(!satudata_formats::read::cfb_guard::chains_are_finite(&data));
+    let err = match open_bytes(&data, &ReadOptions::default()) {
+        Ok(_) => panic!("opened a corrupt .xls"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("berputar"), "{err}");
+}
+
+/// Real .xls workbooks (frictionless-py fixtures, BPS-style files) pass the guard and open.
+#[test]
+fn real_xls_files_pass_the_cfb_guard() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/conformance/frictionless-py-data"
+    );
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!("skipped: {dir} is missing");
+        return;
+    };
+    let mut n = 0;
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().and_then(|x| x.to_str()) != Some("xls") {
+            continue;
+        }
+        let data = std::fs::read(&path).unwrap();
+        assert!(
+            satudata_formats::read::cfb_guard::chains_are_finite(&data),
+            "{}",
+            path.display()
+        );
+        assert!(
+            open_bytes(&data, &ReadOptions::default()).is_ok(),
+            "{}",
+            path.display()
+        );
+        n += 1;
+    }
+    assert!(n >= 5, "only {n} .xls files");
+}

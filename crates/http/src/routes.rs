@@ -65,6 +65,10 @@ static ROUTES: &[RouteSpec] = &[
     route!(PUT "/api/v1/organizations/{slug}" => api::organizations::update),
     route!(GET "/api/v1/topics" => api::topics::list),
     route!(POST "/api/v1/topics" => api::topics::upsert),
+    // Code lists (kode referensi), with versions (issue 3).
+    route!(GET "/api/v1/codelists" => api::codelists::list),
+    route!(POST "/api/v1/codelists" => api::codelists::create),
+    route!(GET "/api/v1/codelists/{slug}" => api::codelists::get),
     // Datasets and resources.
     route!(GET "/api/v1/datasets" => api::datasets::list),
     route!(POST "/api/v1/datasets" => api::datasets::create),

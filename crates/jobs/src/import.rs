@@ -71,8 +71,29 @@ impl RowSource for ImportSource {
     }
 }
 
+/// Fill `opts.code_lists` with the catalogue's code lists that `schema` refers to (foreign keys and
+/// `codelist` fields; a pinned `slug@N` reads that version, otherwise the newest). Lists already in
+/// `opts` are kept; a list the catalogue does not have stays out, and the report notes that its key
+/// was not checked.
+pub async fn load_code_lists(
+    store: &dyn Store,
+    schema: &TableSchema,
+    opts: &mut ValidateOptions,
+) -> Result<(), StoreError> {
+    for (written, r) in satudata_formats::validate::code_list_refs(schema) {
+        if opts.code_lists.contains_key(&written) {
+            continue;
+        }
+        if let Some(list) = store.get_codelist(&r.slug, r.version).await? {
+            opts.code_lists.insert(written, list.meta.allowed());
+        }
+    }
+    Ok(())
+}
+
 /// Validate what `open` reads against `schema` and, if every row is valid, write it as the next
-/// version of `resource_id` (a draf). `progress` is called with the rows read so far every few
+/// version of `resource_id` (a draf). The code lists the schema refers to are read from the store
+/// first ([`load_code_lists`]). `progress` is called with the rows read so far every few
 /// thousand rows (from a blocking thread); setting `cancel` aborts the import, writing nothing.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_table<O, P>(
@@ -80,7 +101,7 @@ pub async fn import_table<O, P>(
     resource_id: Id,
     schema: TableSchema,
     open: O,
-    opts: ValidateOptions,
+    mut opts: ValidateOptions,
     new: NewVersion,
     target: ImportTarget,
     progress: P,
@@ -90,6 +111,9 @@ where
     O: FnOnce() -> Result<Box<dyn TableReader>, String> + Send + 'static,
     P: Fn(u64) + Send + 'static,
 {
+    load_code_lists(store, &schema, &mut opts)
+        .await
+        .map_err(|e| ImportError::Internal(format!("daftar kode tidak dapat dibaca: {e}")))?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Row>, String>>(4);
     let report_slot = Arc::new(Mutex::new(None));
     let slot = report_slot.clone();

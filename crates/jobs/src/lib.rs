@@ -9,5 +9,5 @@
 pub mod import;
 pub mod runner;
 
-pub use import::{import_table, ImportError, ImportOutcome, ImportTarget};
+pub use import::{import_table, load_code_lists, ImportError, ImportOutcome, ImportTarget};
 pub use runner::{Runner, RunnerConfig};

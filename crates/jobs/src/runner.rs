@@ -102,15 +102,19 @@ impl Runner {
         };
         tracing::info!(job = %job.id, file = %job.filename, attempt = job.attempts, "job started");
         let rows = Arc::new(AtomicU64::new(0));
+        let bytes = Arc::new(AtomicU64::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let heartbeat = tokio::spawn(heartbeat(
             self.store.clone(),
             lease,
-            rows.clone(),
+            Progress {
+                rows: rows.clone(),
+                bytes: bytes.clone(),
+            },
             cancel.clone(),
             self.config.clone(),
         ));
-        let end = self.run(&job, lease, rows, cancel).await;
+        let end = self.run(&job, lease, rows, bytes, cancel).await;
         heartbeat.abort();
         if let Some(end) = end {
             let state = end.state;
@@ -131,6 +135,7 @@ impl Runner {
         job: &Job,
         lease: JobLease,
         rows: Arc<AtomicU64>,
+        bytes: Arc<AtomicU64>,
         cancel: Arc<AtomicBool>,
     ) -> Option<JobEnd> {
         let failed = |msg: String| {
@@ -169,6 +174,7 @@ impl Runner {
                     _ => SheetSelector::Name(s.to_string()),
                 }
             }),
+            bytes_read: Some(bytes),
             ..ReadOptions::default()
         };
         let filename = job.filename.clone();
@@ -257,19 +263,26 @@ impl Runner {
     }
 }
 
+/// What a running import has done so far: rows checked, bytes of the file read.
+struct Progress {
+    rows: Arc<AtomicU64>,
+    bytes: Arc<AtomicU64>,
+}
+
 /// Renew the lease and write progress until aborted; a job that is no longer ours (cancelled,
 /// or taken over after a lost lease) is stopped through `cancel`.
 async fn heartbeat(
     store: Arc<dyn Store>,
     lease: JobLease,
-    rows: Arc<AtomicU64>,
+    progress: Progress,
     cancel: Arc<AtomicBool>,
     config: RunnerConfig,
 ) {
     loop {
         tokio::time::sleep(config.heartbeat).await;
-        let n = rows.load(Ordering::Relaxed) as i64;
-        match store.job_progress(lease, n, None, config.lease).await {
+        let n = progress.rows.load(Ordering::Relaxed) as i64;
+        let bytes = i64::try_from(progress.bytes.load(Ordering::Relaxed)).ok();
+        match store.job_progress(lease, n, bytes, config.lease).await {
             Ok(JobState::Running) => {}
             Ok(state) => {
                 tracing::info!(job = %lease.job_id, state = state.as_str(), "stopping the job");

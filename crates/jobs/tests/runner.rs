@@ -154,6 +154,68 @@ async fn invalid_csv_keeps_the_report_and_writes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_lists_come_from_the_catalogue_by_version() {
+    use satudata_core::codelist::{standard, Code};
+    let (store, files, _dir) = setup().await;
+    let agama = standard().into_iter().find(|l| l.slug == "agama").unwrap();
+    store.create_codelist(agama.clone(), None).await.unwrap();
+    let mut v2 = agama.clone();
+    v2.codes.push(Code {
+        code: "8".into(),
+        label: "Lainnya".into(),
+        label_en: None,
+    });
+    store.create_codelist(v2, None).await.unwrap();
+    let mut newest = Field::new("agama", FieldType::Integer);
+    newest.codelist = Some("agama".into());
+    let mut pinned = Field::new("agama_v1", FieldType::Integer);
+    pinned.codelist = Some("agama@1".into());
+    let res = table(&store, TableSchema::new(vec![newest, pinned])).await;
+    files
+        .put_bytes("uploads/c.csv", "agama,agama_v1\n1,1\n8,8\n9,7\n")
+        .await
+        .expect("put");
+    let j = store
+        .create_job(job(res, "uploads/c.csv", "c.csv"))
+        .await
+        .expect("job");
+    let runner = Runner::new(store.clone(), files, RunnerConfig::default());
+    runner.run_next().await.expect("run");
+    let done = store.get_job(j.id).await.expect("get").expect("job");
+    assert_eq!(done.version, None, "{done:?}");
+    let report = done.report.expect("report");
+    let errors: Vec<(String, u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_string(),
+                e["rowNumber"].as_u64().unwrap(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "foreign-key".to_string(),
+                3,
+                "'8' tidak ada di daftar kode 'agama@1'".to_string()
+            ),
+            (
+                "foreign-key".to_string(),
+                4,
+                "'9' tidak ada di daftar kode 'agama'".to_string()
+            ),
+        ],
+        "{report}"
+    );
+    assert!(store.list_versions(res).await.expect("versions").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_is_visible_while_running() {
     let (store, files, _dir) = setup().await;
     let res = table(
@@ -168,6 +230,7 @@ async fn progress_is_visible_while_running() {
     for i in 0..400_000 {
         csv.push_str(&format!("k{i},{i}\n"));
     }
+    let size = csv.len() as i64;
     files.put_bytes("uploads/c.csv", csv).await.expect("put");
     let j = store
         .create_job(job(res, "uploads/c.csv", "c.csv"))
@@ -183,11 +246,15 @@ async fn progress_is_visible_while_running() {
     );
     let task = tokio::spawn(async move { runner.run_next().await });
     let mut seen = 0;
+    let mut seen_bytes = None;
     for _ in 0..400 {
         tokio::time::sleep(Duration::from_millis(25)).await;
         let now = store.get_job(j.id).await.expect("get").expect("job");
         if now.state == JobState::Running && now.rows_processed > 0 {
             seen = now.rows_processed;
+        }
+        if now.state == JobState::Running && now.bytes_processed.is_some_and(|b| b > 0) {
+            seen_bytes = now.bytes_processed;
         }
         if now.state.is_final() {
             break;
@@ -195,6 +262,9 @@ async fn progress_is_visible_while_running() {
     }
     task.await.expect("join").expect("run");
     assert!(seen > 0, "progress was reported while running");
+    // Bytes read are reported too, never more than the file has.
+    let b = seen_bytes.expect("bytes read were reported while running");
+    assert!(b > 0 && b <= size, "{b} of {size}");
     let done = store.get_job(j.id).await.expect("get").expect("job");
     assert_eq!((done.state, done.version), (JobState::Done, Some(1)));
     assert_eq!(

@@ -40,6 +40,7 @@ use sqlx::{PgConnection, PgPool, Postgres};
 mod audit;
 mod boundaries;
 mod catalog;
+mod codelists;
 mod governance;
 mod jobs;
 mod notify;

@@ -20,17 +20,22 @@ use crate::{
     db_err, json_err, now, offset_i64, page_limit, parse_opt_ts, parse_ts, ts, SqliteStore,
 };
 
-/// Rows processed by running jobs of this process, newer than what the table may hold.
-static LIVE: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Id, i64>>> =
-    std::sync::LazyLock::new(Default::default);
+/// Rows and bytes processed by running jobs of this process, newer than what the table may hold.
+#[allow(clippy::type_complexity)]
+static LIVE: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<Id, (i64, Option<i64>)>>,
+> = std::sync::LazyLock::new(Default::default);
 /// Running jobs asked to stop while the writer was busy.
 static CANCELS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Id>>> =
     std::sync::LazyLock::new(Default::default);
 
 fn overlay(mut job: Job) -> Job {
     if job.state == JobState::Running {
-        if let Some(n) = LIVE.lock().ok().and_then(|m| m.get(&job.id).copied()) {
+        if let Some((n, bytes)) = LIVE.lock().ok().and_then(|m| m.get(&job.id).copied()) {
             job.rows_processed = job.rows_processed.max(n);
+            if bytes > job.bytes_processed {
+                job.bytes_processed = bytes;
+            }
         }
         if CANCELS.lock().is_ok_and(|c| c.contains(&job.id)) {
             job.state = JobState::Cancelled;
@@ -262,7 +267,7 @@ impl JobStore for SqliteStore {
         lease_for: std::time::Duration,
     ) -> StoreResult<JobState> {
         if let Ok(mut m) = LIVE.lock() {
-            m.insert(lease.job_id, rows_processed);
+            m.insert(lease.job_id, (rows_processed, bytes_processed));
         }
         if CANCELS.lock().is_ok_and(|c| c.contains(&lease.job_id)) {
             return Ok(JobState::Cancelled);

@@ -38,6 +38,7 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 mod audit;
 mod boundaries;
 mod catalog;
+mod codelists;
 mod governance;
 mod jobs;
 mod notify;

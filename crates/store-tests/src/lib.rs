@@ -20,6 +20,7 @@ use satudata_store::Store;
 pub mod bench;
 pub mod boundaries;
 pub mod cases;
+pub mod codelists;
 pub mod governance;
 pub mod jobs;
 
@@ -120,6 +121,21 @@ macro_rules! store_suite {
             jobs_lease_expiry_and_requeue,
             jobs_cancel,
         );
+        $crate::store_suite!(@codelists $factory;
+            codelists_versions,
+            codelists_validation,
+            codelists_concurrent_versions,
+        );
+    };
+    (@codelists $factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let fixture: $crate::Fixture = ($factory).await.into();
+                $crate::codelists::$case(fixture.store.clone()).await;
+                drop(fixture);
+            }
+        )*
     };
     (@boundaries $factory:expr; $($case:ident),* $(,)?) => {
         $(

@@ -30,6 +30,7 @@ use satudata_core::Id;
 pub mod bootstrap;
 pub mod boundaries;
 pub mod checks;
+pub mod codelists;
 pub mod governance;
 pub mod jobs;
 pub mod rowdiff;
@@ -38,6 +39,7 @@ pub mod rowtable;
 pub mod search;
 mod source;
 pub use boundaries::BoundaryStore;
+pub use codelists::CodeListStore;
 pub use governance::GovernanceStore;
 pub use jobs::JobStore;
 pub use search::{
@@ -133,9 +135,11 @@ pub struct NewVersion {
 }
 
 /// Everything satudata keeps, behind one trait (with the governance records of
-/// [`GovernanceStore`]). See the crate docs for the contract.
+/// [`GovernanceStore`], the jobs of [`JobStore`] and the code lists of [`CodeListStore`]). See the crate docs for the contract.
 #[async_trait]
-pub trait Store: GovernanceStore + JobStore + BoundaryStore + Send + Sync + 'static {
+pub trait Store:
+    GovernanceStore + JobStore + BoundaryStore + CodeListStore + Send + Sync + 'static
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

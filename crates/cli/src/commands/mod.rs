@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod boundaries;
+pub mod codelist;
 pub mod demo;
 pub mod import;
 pub mod infer;

@@ -20,6 +20,11 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// A code list (JSON, as `satudata codelist show --json` prints it) for the schema's foreign keys
+    /// and `codelist` fields; repeatable. Lists not given come from the standard lists satudata ships
+    /// (jenis-kelamin, agama, status-perkawinan, jenjang-pendidikan).
+    #[arg(long = "codelist", value_name = "BERKAS")]
+    pub codelists: Vec<PathBuf>,
     /// Problems kept in the report's list (counts always include all).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub max_errors: usize,
@@ -49,6 +54,31 @@ fn validate(args: &Args) -> ExitCode {
     }
 }
 
+/// The code lists `schema` refers to: from `files` (by slug; a file stands for whatever version the
+/// schema pins), else the standard lists satudata ships (version 1).
+fn add_code_lists(
+    schema: &satudata_core::schema::TableSchema,
+    files: &[PathBuf],
+    opts: &mut ValidateOptions,
+) -> Result<(), Unusable> {
+    let mut given = vec![];
+    for f in files {
+        given.push(super::codelist::load_file(f).map_err(Unusable)?);
+    }
+    let standard = satudata_core::codelist::standard();
+    for (written, r) in satudata_formats::validate::code_list_refs(schema) {
+        let found = given.iter().find(|l| l.slug == r.slug).or_else(|| {
+            standard
+                .iter()
+                .find(|l| l.slug == r.slug && r.version.unwrap_or(1) == 1)
+        });
+        if let Some(list) = found {
+            opts.code_lists.insert(written, list.allowed());
+        }
+    }
+    Ok(())
+}
+
 fn run_validation(args: &Args) -> Result<ExitCode, Unusable> {
     let home = args.file.home_region()?;
     let schema = match &args.schema {
@@ -71,11 +101,12 @@ fn run_validation(args: &Args) -> Result<ExitCode, Unusable> {
             inferred.schema
         }
     };
-    let opts = ValidateOptions {
+    let mut opts = ValidateOptions {
         home_region: home,
         max_errors: args.max_errors,
         ..ValidateOptions::default()
     };
+    add_code_lists(&schema, &args.codelists, &mut opts)?;
     let mut validator = Validator::new(args.file.open()?, &schema, &opts)
         .map_err(|e| Unusable(format!("{}: {e}", args.file.file.display())))?;
     let progress = row_progress("Memeriksa");

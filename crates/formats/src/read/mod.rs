@@ -7,6 +7,7 @@
 //!
 //! Input that is not a table at all ([`ReadError`]) is the CLI's exit code 2.
 
+pub mod cfb_guard;
 pub mod csv;
 pub mod detect;
 pub mod encoding;
@@ -279,6 +280,33 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// The text encoding label (`utf-8`, `windows-1252`, …; default: sniffed).
     pub encoding: Option<String>,
+    /// [`open_path`] keeps here how far into the file reading has got, in bytes (for progress
+    /// reports; a reader that reads ahead on its own thread may be a little ahead of the rows).
+    pub bytes_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// A file that records the furthest position read into a shared counter.
+struct CountingFile {
+    file: std::fs::File,
+    pos: u64,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Read for CountingFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.pos += n as u64;
+        self.counter
+            .fetch_max(self.pos, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for CountingFile {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.pos = self.file.seek(to)?;
+        Ok(self.pos)
+    }
 }
 
 /// Why a source cannot be read as a table. All of these are "unusable input" (CLI exit code 2).
@@ -317,7 +345,12 @@ pub const HEAD_LEN: usize = 64 * 1024;
 
 /// Open a file: detect its format from content (the extension only breaks ties) and return its reader.
 pub fn open_path(path: &Path, opts: &ReadOptions) -> Result<Box<dyn TableReader>, ReadError> {
-    let mut file = std::fs::File::open(path)?;
+    let counter = opts.bytes_read.clone().unwrap_or_default();
+    let mut file = CountingFile {
+        file: std::fs::File::open(path)?,
+        pos: 0,
+        counter,
+    };
     let mut head = Vec::with_capacity(HEAD_LEN);
     (&mut file).take(HEAD_LEN as u64).read_to_end(&mut head)?;
     let ext = path

@@ -36,8 +36,9 @@ pub struct ValidateOptions {
     /// Only the schema's missing values are missing (strict Frictionless); otherwise `-`, `…`, `NA`,
     /// `n.a.` are missing too.
     pub strict_missing: bool,
-    /// Code lists for foreign keys, by the referenced resource's name: the allowed values (several
-    /// fields joined with U+001F).
+    /// Code lists for foreign keys, by the reference as written in the schema (a foreign key's
+    /// `reference.resource` or a field's `codelist`; [`code_list_refs`] lists them): the allowed values
+    /// (several fields joined with U+001F).
     pub code_lists: HashMap<String, HashSet<String>>,
     /// Keys of unique and primary-key checks kept in memory (24 bytes each, in hash tables at most 7/8
     /// full) before spilling to disk in sorted runs; shared by all checks of a table. The default keeps
@@ -69,8 +70,70 @@ pub enum SetupError {
 
 struct ForeignKeyCheck {
     fields: Vec<usize>,
-    resource: String,
+    /// The code list's name as users know it (`agama`, `agama@2`).
+    name: String,
     allowed: HashSet<String>,
+    /// A few allowed codes, for the fix hint.
+    examples: String,
+}
+
+/// The foreign keys of `schema` with what they point at, as written: `(fields, reference)`. A field's
+/// `codelist` extension counts as a one-field foreign key. Self-references (`resource: ""`) are left
+/// out: satudata checks keys against code lists.
+pub fn foreign_key_targets(schema: &TableSchema) -> Vec<(Vec<String>, String)> {
+    let mut out: Vec<(Vec<String>, String)> = schema
+        .foreign_keys
+        .iter()
+        .filter(|fk| !fk.reference.resource.is_empty())
+        .map(|fk| (fk.fields.clone(), fk.reference.resource.clone()))
+        .collect();
+    for f in &schema.fields {
+        if let Some(c) = &f.codelist {
+            if !out
+                .iter()
+                .any(|(fs, r)| fs == std::slice::from_ref(&f.name) && r == c)
+            {
+                out.push((vec![f.name.clone()], c.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The code lists `schema` refers to, as written (the keys [`ValidateOptions::code_lists`] wants),
+/// each once, with the parsed reference.
+pub fn code_list_refs(schema: &TableSchema) -> Vec<(String, satudata_core::codelist::CodeListRef)> {
+    let mut out: Vec<(String, satudata_core::codelist::CodeListRef)> = vec![];
+    for (_, r) in foreign_key_targets(schema) {
+        if out.iter().any(|(w, _)| *w == r) {
+            continue;
+        }
+        if let Some(parsed) = satudata_core::codelist::CodeListRef::parse(&r) {
+            out.push((r, parsed));
+        }
+    }
+    out
+}
+
+fn display_name(reference: &str) -> String {
+    satudata_core::codelist::CodeListRef::parse(reference)
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| reference.to_string())
+}
+
+/// Up to eight codes, numbers in numeric order, for a hint: `1, 2, 3, … (10 kode)`.
+fn examples(allowed: &HashSet<String>) -> String {
+    let mut codes: Vec<&String> = allowed.iter().collect();
+    codes.sort_by(|a, b| match (a.parse::<i64>(), b.parse::<i64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    });
+    let shown: Vec<&str> = codes.iter().take(8).map(|s| s.as_str()).collect();
+    if codes.len() > shown.len() {
+        format!("{}, … ({} kode)", shown.join(", "), codes.len())
+    } else {
+        shown.join(", ")
+    }
 }
 
 struct UnitCheck {
@@ -215,23 +278,20 @@ impl<R: TableReader> Validator<R> {
             (idx, Dedup::new(per_check))
         });
         let mut foreign_keys = vec![];
-        for fk in &schema.foreign_keys {
-            let idx: Vec<usize> = fk
-                .fields
+        for (fields, resource) in foreign_key_targets(schema) {
+            let idx: Vec<usize> = fields
                 .iter()
                 .filter_map(|k| schema.field_index(k))
                 .collect();
-            match opts.code_lists.get(&fk.reference.resource) {
-                Some(allowed) if idx.len() == fk.fields.len() => {
-                    foreign_keys.push(ForeignKeyCheck {
-                        fields: idx,
-                        resource: fk.reference.resource.clone(),
-                        allowed: allowed.clone(),
-                    })
-                }
+            match opts.code_lists.get(&resource) {
+                Some(allowed) if idx.len() == fields.len() => foreign_keys.push(ForeignKeyCheck {
+                    fields: idx,
+                    examples: examples(allowed),
+                    name: display_name(&resource),
+                    allowed: allowed.clone(),
+                }),
                 _ => collector.report.source.notes.push(format!(
-                    "Kunci asing ke '{}' tidak diperiksa: daftar kodenya tidak tersedia.",
-                    fk.reference.resource
+                    "Kunci asing ke '{resource}' tidak diperiksa: daftar kodenya tidak tersedia."
                 )),
             }
         }
@@ -560,11 +620,11 @@ impl<R: TableReader> Validator<R> {
                 self.collector.push(
                     ValidationError::new(
                         ErrorKind::ForeignKey,
-                        format!("'{shown}' tidak ada di daftar kode '{}'", fk.resource),
-                        format!("'{shown}' is not in the code list '{}'", fk.resource),
+                        format!("'{shown}' tidak ada di daftar kode '{}'", fk.name),
+                        format!("'{shown}' is not in the code list '{}'", fk.name),
                         format!(
-                            "Pakai kode yang ada di daftar kode referensi '{}'.",
-                            fk.resource
+                            "Pakai salah satu kode di daftar kode referensi '{}' ({}); bila kode ini memang baru, walidata perlu menerbitkan versi baru daftar kodenya.",
+                            fk.name, fk.examples
                         ),
                     )
                     .at_row(row)

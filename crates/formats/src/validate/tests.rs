@@ -174,6 +174,56 @@ fn constraints_unique_and_foreign_keys() {
 }
 
 #[test]
+fn codelist_field_extension_checks_standard_codes_with_a_hint() {
+    let mut agama = Field::new("agama", FieldType::Integer);
+    agama.codelist = Some("agama@1".into());
+    let mut jk = Field::new("jk", FieldType::String);
+    jk.codelist = Some("jenis-kelamin".into());
+    let mut s = TableSchema::new(vec![agama, jk]);
+    // A foreign key and the extension on the same field and list are checked once.
+    s.foreign_keys = vec![ForeignKey {
+        fields: vec!["jk".into()],
+        reference: ForeignKeyReference {
+            resource: "jenis-kelamin".into(),
+            fields: vec!["code".into()],
+        },
+    }];
+    let refs = super::code_list_refs(&s);
+    assert_eq!(
+        refs.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>(),
+        ["jenis-kelamin", "agama@1"]
+    );
+    let mut opts = ValidateOptions::default();
+    for (written, r) in refs {
+        let list = satudata_core::codelist::standard()
+            .into_iter()
+            .find(|l| l.slug == r.slug)
+            .unwrap();
+        opts.code_lists.insert(written, list.allowed());
+    }
+    let (report, rows) = run("agama,jk\n1,1\n8,2\n7,3\n1,\n", &s, &opts);
+    assert_eq!(
+        kinds(&report),
+        [
+            ("foreign-key", Some(3), Some(1)),
+            ("foreign-key", Some(4), Some(2))
+        ]
+    );
+    let e = &report.errors[0];
+    assert_eq!(e.message, "'8' tidak ada di daftar kode 'agama@1'");
+    assert!(e.hint.contains("(1, 2, 3, 4, 5, 6, 7)"), "{}", e.hint);
+    assert_eq!(rows.len(), 2);
+    // Without the list the key is not checked, and the report says so.
+    let (report, _) = run("agama,jk\n8,3\n", &s, &ValidateOptions::default());
+    assert!(report.valid);
+    assert!(
+        report.source.notes.iter().any(|n| n.contains("'agama@1'")),
+        "{:?}",
+        report.source.notes
+    );
+}
+
+#[test]
 fn ambiguous_numbers_are_reported_not_guessed() {
     let schema = TableSchema::new(vec![Field::new("n", FieldType::Number)]);
     let (report, _) = run("n\n1.234\n2.500\n", &schema, &ValidateOptions::default());

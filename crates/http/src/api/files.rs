@@ -221,7 +221,11 @@ pub struct JobView {
     pub state: String,
     /// Rows read so far.
     pub rows_processed: i64,
+    /// The uploaded file's size in bytes.
     pub bytes_total: Option<i64>,
+    /// Bytes of the file read so far (updated with each progress report; with `bytes_total`, the
+    /// share done).
+    pub bytes_processed: Option<i64>,
     /// The validation report (also when the file was not valid; then no version was made).
     #[schema(value_type = Option<Object>)]
     pub report: Option<serde_json::Value>,
@@ -247,6 +251,7 @@ impl From<Job> for JobView {
             state: j.state.as_str().to_string(),
             rows_processed: j.rows_processed,
             bytes_total: j.bytes_total,
+            bytes_processed: j.bytes_processed,
             report: j.report,
             version: j.version,
             error: j.error,

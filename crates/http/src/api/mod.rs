@@ -5,6 +5,7 @@ pub mod audit;
 pub mod boundaries;
 pub mod changes;
 pub mod ckan;
+pub mod codelists;
 pub mod datasets;
 pub mod dcat;
 pub mod downloads;

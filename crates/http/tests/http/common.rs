@@ -204,6 +204,10 @@ impl Fixture {
             .await
             .unwrap();
         store
+            .create_codelist(satudata_core::codelist::standard().remove(0), None)
+            .await
+            .unwrap();
+        store
             .upsert_topic(
                 Topic {
                     slug: "kesehatan".into(),

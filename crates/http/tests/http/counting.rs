@@ -512,3 +512,29 @@ impl satudata_store::BoundaryStore for CountingStore {
         self.inner.list_boundaries(within, level, full).await
     }
 }
+
+/// Code lists: saving a version is a write.
+#[async_trait]
+impl satudata_store::CodeListStore for CountingStore {
+    async fn create_codelist(
+        &self,
+        meta: satudata_core::codelist::CodeListMeta,
+        actor: Option<Id>,
+    ) -> StoreResult<satudata_core::codelist::CodeList> {
+        self.count("create_codelist");
+        self.inner.create_codelist(meta, actor).await
+    }
+    async fn get_codelist(
+        &self,
+        slug: &str,
+        version: Option<i32>,
+    ) -> StoreResult<Option<satudata_core::codelist::CodeList>> {
+        self.inner.get_codelist(slug, version).await
+    }
+    async fn list_codelists(&self) -> StoreResult<Vec<satudata_core::codelist::CodeList>> {
+        self.inner.list_codelists().await
+    }
+    async fn codelist_versions(&self, slug: &str) -> StoreResult<Vec<i32>> {
+        self.inner.codelist_versions(slug).await
+    }
+}

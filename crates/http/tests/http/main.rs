@@ -2,6 +2,7 @@
 //! HTTP client. One test binary (one link) with a module per concern.
 
 mod ckan;
+mod codelists;
 mod common;
 mod counting;
 mod data_api;

@@ -63,6 +63,9 @@ const CASES: &[Case] = &[
     case("PUT",    "/api/v1/organizations/{slug}",                 "/api/v1/organizations/dinas-a",               "nnnyny"),
     case("GET",    "/api/v1/topics",                               "/api/v1/topics",                              "yyyyyy"),
     case("POST",   "/api/v1/topics",                               "/api/v1/topics",                              "nnnyny"),
+    case("GET",    "/api/v1/codelists",                            "/api/v1/codelists",                           "yyyyyy"),
+    case("POST",   "/api/v1/codelists",                            "/api/v1/codelists",                           "nnnyny"),
+    case("GET",    "/api/v1/codelists/{slug}",                     "/api/v1/codelists/jenis-kelamin?version=1",   "yyyyyy"),
     case("GET",    "/api/v1/datasets",                             "/api/v1/datasets?organization=dinas-a",       "yyyyyy"),
     case("POST",   "/api/v1/datasets",                             "/api/v1/datasets",                            "nynyny"),
     case("GET",    "/api/v1/datasets/{slug}",                      "/api/v1/datasets/<open>",                     "yyyyyy"),
@@ -297,6 +300,10 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         ("POST", "/api/v1/topics") => {
             Body::Json(json!({"slug": format!("topik-{n}"), "name": format!("Topik {n}")}))
         }
+        ("POST", "/api/v1/codelists") => Body::Json(json!({
+            "slug": format!("kode-{n}"), "title": format!("Kode {n}"),
+            "codes": [{"code": "1", "label": "Satu"}, {"code": "2", "label": "Dua"}]
+        })),
         ("POST", "/api/v1/datasets") => Body::Json(json!({
             "title": format!("Dataset {n}"), "slug": format!("dataset-{n}"), "organization_id": fx.org_a.id,
             "access": "terbuka", "topics": ["kesehatan"]
