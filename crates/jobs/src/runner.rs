@@ -169,6 +169,7 @@ impl Runner {
                     _ => SheetSelector::Name(s.to_string()),
                 }
             }),
+            first_row: job.options.get("header_row").and_then(|r| r.as_u64()),
             ..ReadOptions::default()
         };
         let filename = job.filename.clone();
