@@ -196,7 +196,7 @@ pub async fn check_version(
 }
 
 /// The permission an action needs.
-fn needed(action: ReviewAction, from: ReviewState, organization: Id) -> Action {
+pub(crate) fn needed(action: ReviewAction, from: ReviewState, organization: Id) -> Action {
     match action {
         ReviewAction::Submit | ReviewAction::Resubmit => Action::SubmitVersion { organization },
         ReviewAction::Withdraw if from != ReviewState::Terbit => {
