@@ -440,7 +440,10 @@ mod tests {
         let rows: Vec<_> = records(open_bytes(csv, &opts).unwrap())
             .map(|r| r.unwrap())
             .collect();
-        assert_eq!(rows[0], (4, vec!["kecamatan".to_string(), "jumlah".to_string()]));
+        assert_eq!(
+            rows[0],
+            (4, vec!["kecamatan".to_string(), "jumlah".to_string()])
+        );
         assert_eq!(rows.len(), 2);
     }
 

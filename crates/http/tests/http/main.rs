@@ -12,3 +12,4 @@ mod openapi;
 mod pages;
 mod portal;
 mod roles;
+mod workspace;

@@ -52,6 +52,27 @@ const CASES: &[Case] = &[
     case("GET",    "/topik",                                       "/topik",                                      "yyyyyy"),
     case("GET",    "/topik/{slug}",                                "/topik/kesehatan",                            "yyyyyy"),
     case("GET",    "/wilayah/{code}",                              "/wilayah/16.06.01.2001",                      "yyyyyy"),
+    // The workspace (issue 6). `<upload>` is a file staged for a new table of the open dataset.
+    case("GET",    "/ruang-kerja",                                 "/ruang-kerja",                                "nyyyyy"),
+    case("POST",   "/ruang-kerja/notifikasi/{id}/dibaca",          "/ruang-kerja/notifikasi/<own_notification>/dibaca", "nyyyyy"),
+    case("GET",    "/ruang-kerja/dataset-baru",                    "/ruang-kerja/dataset-baru",                   "nyyyny"),
+    case("POST",   "/ruang-kerja/dataset-baru",                    "/ruang-kerja/dataset-baru",                   "nynyny"),
+    case("GET",    "/ruang-kerja/dataset/{slug}",                  "/ruang-kerja/dataset/<open>",                 "nynyyy"),
+    case("GET",    "/ruang-kerja/dataset/{slug}",                  "/ruang-kerja/dataset/<closed>",               "nynyyy"),
+    case("GET",    "/ruang-kerja/dataset/{slug}/metadata",         "/ruang-kerja/dataset/<open>/metadata",        "nynyny"),
+    case("POST",   "/ruang-kerja/dataset/{slug}/metadata",         "/ruang-kerja/dataset/<open>/metadata",        "nynyny"),
+    case("GET",    "/ruang-kerja/dataset/{slug}/unggah",           "/ruang-kerja/dataset/<open>/unggah?tabel=tabel", "nynyny"),
+    case("POST",   "/ruang-kerja/dataset/{slug}/unggah",           "/ruang-kerja/dataset/<open>/unggah",          "nynyny"),
+    case("GET",    "/ruang-kerja/dataset/{slug}/unggah/{upload}",  "/ruang-kerja/dataset/<open>/unggah/<upload>?baris=1", "nynyny"),
+    case("POST",   "/ruang-kerja/dataset/{slug}/unggah/{upload}",  "/ruang-kerja/dataset/<open>/unggah/<upload>", "nynyny"),
+    case("GET",    "/ruang-kerja/pekerjaan/{id}",                  "/ruang-kerja/pekerjaan/<open_job>",           "nynyny"),
+    case("GET",    "/ruang-kerja/pemeriksaan",                     "/ruang-kerja/pemeriksaan?status=diajukan",    "nnnyny"),
+    case("GET",    "/ruang-kerja/pemeriksaan/{id}/{number}",       "/ruang-kerja/pemeriksaan/<open_table>/2",     "nynyyy"),
+    case("GET",    "/ruang-kerja/pemeriksaan/{id}/{number}",       "/ruang-kerja/pemeriksaan/<closed_table>/1",   "nynyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<draft_v>/ajukan", "nynyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<returned_v>/ajukan-ulang",  "nynyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<submitted_v>/kembalikan", "nnnyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<submitted_v>/terbitkan", "nnnyny"),
     case("GET",    "/healthz",                                     "/healthz",                                    "yyyyyy"),
     case("GET",    "/api/v1/openapi.json",                         "/api/v1/openapi.json",                        "yyyyyy"),
     case("GET",    "/api/v1/regions",                              "/api/v1/regions?q=sekayu&level=kecamatan",    "yyyyyy"),
@@ -260,6 +281,7 @@ async fn materialise(app: &App, sample: &str, who: Who, n: usize) -> String {
             .unwrap();
         path = path.replace("<own_token>", &t.id.to_string());
     }
+    path = crate::workspace::materialise(app, path, who, n).await;
     path = crate::governance::materialise(app, path, who, n).await;
     assert!(!path.contains('<'), "unfilled placeholder in {path}");
     path
@@ -314,6 +336,9 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         })),
         ("POST", "/api/3/action/{name}" | "/api/action/{name}") => {
             Body::Json(json!({"q": "penduduk", "rows": 2}))
+        }
+        (m, r) if crate::workspace::body(app, m, r, n).is_some() => {
+            crate::workspace::body(app, m, r, n).unwrap()
         }
         (m, r) if crate::governance::body(m, r, n).is_some() => {
             crate::governance::body(m, r, n).unwrap()

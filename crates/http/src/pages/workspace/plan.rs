@@ -1,0 +1,1 @@
+//! The Daftar Data in the workspace.
