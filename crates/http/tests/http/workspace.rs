@@ -564,6 +564,56 @@ pub fn body(app: &App, method: &str, route: &str, n: usize) -> Option<Body> {
         ("POST", "/ruang-kerja/versi/{id}/{number}/{aksi}") => {
             Body::Form(vec![("catatan", "Catatan uji.".into())])
         }
+        ("POST", "/ruang-kerja/daftar-data/baru" | "/ruang-kerja/daftar-data/{id}") => {
+            Body::Form(vec![
+                ("year", "2026".into()),
+                ("organization", "dinas-a".into()),
+                ("title", format!("Rencana halaman {n}")),
+                ("periodicity", "tahunan".into()),
+                ("due_update", "2026-03-31".into()),
+                ("due_release", "2026-04-30".into()),
+                ("sources", "sdgs".into()),
+            ])
+        }
+        ("POST", "/ruang-kerja/daftar-data/salin") => Body::Form(vec![("tahun", "2025".into())]),
+        ("POST", "/ruang-kerja/daftar-data/impor") => Body::Multipart(
+            vec![],
+            "berkas",
+            "daftar-data.xlsx".into(),
+            crate::governance::plan_workbook(&[[
+                "2026",
+                "dinas-a",
+                &format!("Impor halaman {n}"),
+                "2026-06-30",
+                "2026-07-31",
+            ]]),
+        ),
+        ("POST", "/ruang-kerja/pengguna") => Body::Form(vec![
+            ("username", format!("pengguna-halaman-{n}")),
+            ("display_name", "Pengguna Halaman".into()),
+            ("password", crate::common::PASSWORD.into()),
+            ("role", "produsen".into()),
+            ("organization", "dinas-b".into()),
+        ]),
+        ("POST", "/ruang-kerja/pengguna/{username}/peran") => Body::Form(vec![
+            ("tetap", "dinas-b:produsen".into()),
+            ("tambah_peran", "produsen".into()),
+            ("tambah_organisasi", "dinas-a".into()),
+        ]),
+        ("POST", "/ruang-kerja/pengguna/{username}/status") => {
+            Body::Form(vec![("nonaktif", "0".into())])
+        }
+        ("POST", "/ruang-kerja/organisasi") => Body::Form(vec![
+            ("slug", format!("organisasi-halaman-{n}")),
+            ("name", format!("Organisasi Halaman {n}")),
+            ("kind", "opd".into()),
+            ("region_code", "16.06".into()),
+        ]),
+        ("POST", "/ruang-kerja/organisasi/{slug}") => Body::Form(vec![
+            ("name", "Dinas A".into()),
+            ("kind", "opd".into()),
+            ("region_code", "16.06".into()),
+        ]),
         _ => return None,
     })
 }

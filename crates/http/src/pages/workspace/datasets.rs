@@ -311,7 +311,7 @@ fn values_of(meta: &DatasetMeta) -> FormData {
 }
 
 /// The serde name of a unit enum value (`"statistik"`).
-fn enum_str<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn enum_str<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -319,7 +319,7 @@ fn enum_str<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// Parse an enum from its serde name.
-fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+pub(super) fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
 }
 
