@@ -447,7 +447,7 @@ pub(crate) async fn set_user_roles(
     auth.allow(Action::ManageUsers)?;
     let user = state
         .store
-        .get_user_by_username(&username)
+        .get_user_by_username(username)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Pengguna '{username}' tidak ditemukan.")))?;
     let memberships = resolve_grants(state, roles).await?;

@@ -617,3 +617,100 @@ pub fn body(app: &App, method: &str, route: &str, n: usize) -> Option<Body> {
         _ => return None,
     })
 }
+
+#[tokio::test]
+async fn the_walidata_keeps_the_daftar_data_and_the_admin_the_users() {
+    let app = spawn_with(Options::default()).await;
+    let walidata = Browser::of(&app, Who::Walidata).await;
+    let item = [
+        ("year", "2026"),
+        ("organization", "dinas-a"),
+        ("title", "Angka partisipasi sekolah"),
+        ("periodicity", "tahunan"),
+        ("due_update", "31-03-2026"),
+        ("due_release", "2026-04-30"),
+        ("sources", "spm"),
+        ("priority", "ya"),
+    ];
+    let bad = walidata.post("/ruang-kerja/daftar-data/baru", &item).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("id=\"due_update-galat\""), "{}", bad.text);
+    assert!(bad.text.contains("value=\"Angka partisipasi sekolah\""));
+    let mut fixed = item;
+    fixed[4] = ("due_update", "2026-03-31");
+    let ok = walidata.post("/ruang-kerja/daftar-data/baru", &fixed).await;
+    let list = walidata.follow(&ok).await;
+    assert!(
+        list.text.contains("Angka partisipasi sekolah"),
+        "{}",
+        list.text
+    );
+    assert!(list
+        .text
+        .contains("/api/v1/plan-items/export.xlsx?year=2026"));
+    let copied = walidata
+        .post("/ruang-kerja/daftar-data/salin", &[("tahun", "2026")])
+        .await;
+    let next = walidata.follow(&copied).await;
+    assert!(next.text.contains("Daftar Data 2027"), "{}", next.text);
+    assert!(next.text.contains("Angka partisipasi sekolah"));
+    let dashboard = walidata.get("/ruang-kerja/kemutakhiran?tahun=2026").await;
+    assert!(dashboard.text.contains("Angka partisipasi sekolah"));
+
+    // The admin makes a produsen, gives a second role, then disables the account.
+    let admin = Browser::of(&app, Who::Admin).await;
+    let made = admin
+        .post(
+            "/ruang-kerja/pengguna",
+            &[
+                ("username", "operator-a"),
+                ("display_name", "Operator A"),
+                ("password", crate::common::PASSWORD),
+                ("role", "produsen"),
+                ("organization", "dinas-a"),
+            ],
+        )
+        .await;
+    let page = admin.follow(&made).await;
+    assert!(page.text.contains("Operator A"), "{}", page.text);
+    let roles = admin
+        .post(
+            "/ruang-kerja/pengguna/operator-a/peran",
+            &[
+                ("tetap", "dinas-a:produsen"),
+                ("tambah_peran", "produsen"),
+                ("tambah_organisasi", "dinas-b"),
+            ],
+        )
+        .await;
+    assert_eq!(roles.status, StatusCode::SEE_OTHER, "{}", roles.text);
+    let user = app
+        .store
+        .get_user_by_username("operator-a")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.memberships.len(), 2);
+    let off = admin
+        .post(
+            "/ruang-kerja/pengguna/operator-a/status",
+            &[("nonaktif", "1")],
+        )
+        .await;
+    assert!(admin
+        .follow(&off)
+        .await
+        .text
+        .contains("Akun dinonaktifkan."));
+    assert!(
+        app.store
+            .get_user_by_username("operator-a")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+    // A walidata may not manage users.
+    let refused = walidata.get("/ruang-kerja/pengguna").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
