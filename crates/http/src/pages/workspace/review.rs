@@ -286,7 +286,10 @@ pub async fn detail(
                         (csrf_input(&ctx))
                         input type="hidden" name="kembali" value=(back);
                         @let field = format!("catatan-{}", action_word(*a));
-                        label for=(field) { (ctx.t("Catatan (boleh kosong)", "Note (optional)")) }
+                        label for=(field) {
+                            (ctx.t("Catatan untuk “", "Note with “")) (action_label(&ctx, *a))
+                            (ctx.t("” (boleh kosong)", "” (optional)"))
+                        }
                         textarea id=(field) name="catatan" rows="2" {}
                         button type="submit" class=[matches!(a, ReviewAction::Withdraw | ReviewAction::Archive).then_some("secondary")] {
                             (action_label(&ctx, *a))
