@@ -266,6 +266,9 @@ pub struct UploadQuery {
     pub filename: String,
     /// Sheet of a workbook, by name or number (1 = first).
     pub sheet: Option<String>,
+    /// The row the header starts at (1-based, as in the file); rows above it are skipped. Default:
+    /// detected (title rows above the header are recognised).
+    pub header_row: Option<u64>,
     /// Summary of the change, shown in the version history.
     pub summary: Option<String>,
 }
@@ -313,7 +316,7 @@ pub async fn upload(
         .map_err(file_error)?;
     let options = ImportOptions {
         sheet: q.sheet.clone(),
-        header_row: None,
+        header_row: q.header_row.filter(|r| *r > 1),
         summary: q.summary.clone(),
     };
     let job = queue_import(&state, &auth, &resource, stored, filename, &options).await?;
