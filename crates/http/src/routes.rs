@@ -36,6 +36,21 @@ macro_rules! route {
     };
 }
 
+/// A route whose body may be a whole upload (multipart forms), not just a form's fields.
+macro_rules! upload_route {
+    ($method:ident $path:literal => $handler:path) => {
+        RouteSpec {
+            method: Method::$method,
+            path: $path,
+            handler: |filter| {
+                on(filter, $handler).layer(axum::extract::DefaultBodyLimit::max(
+                    crate::layers::UPLOAD_LIMIT,
+                ))
+            },
+        }
+    };
+}
+
 static ROUTES: &[RouteSpec] = &[
     // HTML pages.
     route!(GET "/" => pages::home::home),
@@ -51,6 +66,39 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/topik" => pages::catalog::topics),
     route!(GET "/topik/{slug}" => pages::catalog::topic),
     route!(GET "/wilayah/{code}" => pages::region::region),
+    // The workspace after login (issue 6).
+    route!(GET "/ruang-kerja" => pages::workspace::dashboard::dashboard),
+    route!(POST "/ruang-kerja/notifikasi/{id}/dibaca" => pages::workspace::dashboard::mark_read),
+    route!(GET "/ruang-kerja/dataset-baru" => pages::workspace::datasets::new_form),
+    route!(POST "/ruang-kerja/dataset-baru" => pages::workspace::datasets::create),
+    route!(GET "/ruang-kerja/dataset/{slug}" => pages::workspace::datasets::show),
+    route!(GET "/ruang-kerja/dataset/{slug}/metadata" => pages::workspace::datasets::edit_form),
+    route!(POST "/ruang-kerja/dataset/{slug}/metadata" => pages::workspace::datasets::update),
+    route!(GET "/ruang-kerja/dataset/{slug}/unggah" => pages::workspace::upload::choose),
+    upload_route!(POST "/ruang-kerja/dataset/{slug}/unggah" => pages::workspace::upload::receive),
+    route!(GET "/ruang-kerja/dataset/{slug}/unggah/{upload}" => pages::workspace::upload::sheet),
+    route!(POST "/ruang-kerja/dataset/{slug}/unggah/{upload}" => pages::workspace::upload::import),
+    route!(GET "/ruang-kerja/pekerjaan/{id}" => pages::workspace::upload::job),
+    route!(GET "/ruang-kerja/pemeriksaan" => pages::workspace::review::queue),
+    route!(GET "/ruang-kerja/pemeriksaan/{id}/{number}" => pages::workspace::review::detail),
+    route!(POST "/ruang-kerja/versi/{id}/{number}/{aksi}" => pages::workspace::review::action),
+    route!(GET "/ruang-kerja/daftar-data" => pages::workspace::plan::list),
+    route!(GET "/ruang-kerja/daftar-data/baru" => pages::workspace::plan::new_form),
+    route!(POST "/ruang-kerja/daftar-data/baru" => pages::workspace::plan::create),
+    route!(POST "/ruang-kerja/daftar-data/salin" => pages::workspace::plan::copy_forward),
+    upload_route!(POST "/ruang-kerja/daftar-data/impor" => pages::workspace::plan::import),
+    route!(GET "/ruang-kerja/daftar-data/{id}" => pages::workspace::plan::edit_form),
+    route!(POST "/ruang-kerja/daftar-data/{id}" => pages::workspace::plan::update),
+    route!(GET "/ruang-kerja/kemutakhiran" => pages::workspace::plan::kemutakhiran),
+    route!(GET "/ruang-kerja/pengguna" => pages::workspace::admin::users),
+    route!(POST "/ruang-kerja/pengguna" => pages::workspace::admin::create),
+    route!(GET "/ruang-kerja/pengguna/{username}" => pages::workspace::admin::user),
+    route!(POST "/ruang-kerja/pengguna/{username}/peran" => pages::workspace::admin::set_roles),
+    route!(POST "/ruang-kerja/pengguna/{username}/status" => pages::workspace::admin::set_status),
+    route!(GET "/ruang-kerja/organisasi" => pages::workspace::admin::organizations),
+    route!(POST "/ruang-kerja/organisasi" => pages::workspace::admin::create_organization),
+    route!(GET "/ruang-kerja/organisasi/{slug}" => pages::workspace::admin::organization),
+    route!(POST "/ruang-kerja/organisasi/{slug}" => pages::workspace::admin::update_organization),
     // Health and the API description.
     route!(GET "/healthz" => api::health::healthz),
     route!(GET "/api/v1/openapi.json" => api::health::openapi_json),

@@ -175,6 +175,7 @@ impl Runner {
                 }
             }),
             bytes_read: Some(bytes),
+            first_row: job.options.get("header_row").and_then(|r| r.as_u64()),
             ..ReadOptions::default()
         };
         let filename = job.filename.clone();

@@ -283,6 +283,9 @@ pub struct ReadOptions {
     /// [`open_path`] keeps here how far into the file reading has got, in bytes (for progress
     /// reports; a reader that reads ahead on its own thread may be a little ahead of the rows).
     pub bytes_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Skip the rows above this one (1-based, as in the file), so that the header is looked for
+    /// from here on: for a sheet whose title block fools the header detection.
+    pub first_row: Option<u64>,
 }
 
 /// A file that records the furthest position read into a shared counter.
@@ -345,6 +348,43 @@ pub const HEAD_LEN: usize = 64 * 1024;
 
 /// Open a file: detect its format from content (the extension only breaks ties) and return its reader.
 pub fn open_path(path: &Path, opts: &ReadOptions) -> Result<Box<dyn TableReader>, ReadError> {
+    Ok(skip_to_first_row(open_path_all(path, opts)?, opts))
+}
+
+/// Rows before [`ReadOptions::first_row`] are left out.
+struct SkipRows {
+    inner: Box<dyn TableReader>,
+    first: u64,
+}
+
+impl TableReader for SkipRows {
+    fn read_record(&mut self, rec: &mut Record) -> Result<bool, ReadError> {
+        loop {
+            if !self.inner.read_record(rec)? {
+                return Ok(false);
+            }
+            if rec.row() >= self.first {
+                return Ok(true);
+            }
+        }
+    }
+
+    fn info(&self) -> &SourceInfo {
+        self.inner.info()
+    }
+}
+
+fn skip_to_first_row(reader: Box<dyn TableReader>, opts: &ReadOptions) -> Box<dyn TableReader> {
+    match opts.first_row {
+        Some(first) if first > 1 => Box::new(SkipRows {
+            inner: reader,
+            first,
+        }),
+        _ => reader,
+    }
+}
+
+fn open_path_all(path: &Path, opts: &ReadOptions) -> Result<Box<dyn TableReader>, ReadError> {
     let counter = opts.bytes_read.clone().unwrap_or_default();
     let mut file = CountingFile {
         file: std::fs::File::open(path)?,
@@ -391,10 +431,12 @@ pub fn open_owned(
         Some(f) => f,
         None => detect_format(&bytes[..bytes.len().min(HEAD_LEN)], ext)?,
     };
-    if format.is_workbook() {
-        return sheet::open(std::io::Cursor::new(bytes), format, opts);
-    }
-    open_stream(Box::new(std::io::Cursor::new(bytes)), format, opts)
+    let reader = if format.is_workbook() {
+        sheet::open(std::io::Cursor::new(bytes), format, opts)?
+    } else {
+        open_stream(Box::new(std::io::Cursor::new(bytes)), format, opts)?
+    };
+    Ok(skip_to_first_row(reader, opts))
 }
 
 /// Open a text source (CSV, JSON, NDJSON, HTML) from a stream.
@@ -420,6 +462,23 @@ pub fn open_stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_above_the_first_row_are_skipped() {
+        let csv = b"Tabel 1 Penduduk\nkode,jumlah\nx,y\nkecamatan,jumlah\n16.06.01,5\n";
+        let opts = ReadOptions {
+            first_row: Some(4),
+            ..Default::default()
+        };
+        let rows: Vec<_> = records(open_bytes(csv, &opts).unwrap())
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            rows[0],
+            (4, vec!["kecamatan".to_string(), "jumlah".to_string()])
+        );
+        assert_eq!(rows.len(), 2);
+    }
 
     #[test]
     fn records_reuse_buffers() {

@@ -148,11 +148,7 @@ pub async fn create(
     auth: Auth,
     Json(meta): Json<DatasetMeta>,
 ) -> ApiResult<Response> {
-    auth.allow(Action::WriteDataset {
-        organization: meta.organization_id,
-    })?;
-    validate(&state, &meta).await?;
-    let dataset = state.store.create_dataset(meta, auth.actor()).await?;
+    let dataset = create_dataset(&state, &auth, meta).await?;
     Ok(created(
         state.url(&format!("/api/v1/datasets/{}", dataset.meta.slug)),
         dataset,
@@ -180,6 +176,32 @@ pub async fn update(
     Json(meta): Json<DatasetMeta>,
 ) -> ApiResult<JsonResponse<Dataset>> {
     let existing = find_dataset(&state, &slug).await?;
+    Ok(JsonResponse(
+        update_dataset(&state, &auth, &existing, meta).await?,
+    ))
+}
+
+/// Check and create a dataset (shared by the API and the workspace's metadata form).
+pub(crate) async fn create_dataset(
+    state: &AppState,
+    auth: &Auth,
+    meta: DatasetMeta,
+) -> ApiResult<Dataset> {
+    auth.allow(Action::WriteDataset {
+        organization: meta.organization_id,
+    })?;
+    validate(state, &meta).await?;
+    Ok(state.store.create_dataset(meta, auth.actor()).await?)
+}
+
+/// Check and replace the metadata of `existing` (shared by the API and the metadata form).
+/// Moving it to another organisation needs write access to both.
+pub(crate) async fn update_dataset(
+    state: &AppState,
+    auth: &Auth,
+    existing: &Dataset,
+    meta: DatasetMeta,
+) -> ApiResult<Dataset> {
     auth.allow(Action::WriteDataset {
         organization: existing.meta.organization_id,
     })?;
@@ -188,13 +210,11 @@ pub async fn update(
             organization: meta.organization_id,
         })?;
     }
-    validate(&state, &meta).await?;
-    Ok(JsonResponse(
-        state
-            .store
-            .update_dataset(existing.id, meta, auth.actor())
-            .await?,
-    ))
+    validate(state, &meta).await?;
+    Ok(state
+        .store
+        .update_dataset(existing.id, meta, auth.actor())
+        .await?)
 }
 
 /// Delete a dataset and its resources (walidata, admin). The record stays as a tombstone.

@@ -35,7 +35,7 @@ pub struct AttachmentQuery {
 }
 
 /// Keep only characters that are safe in a key and a download name.
-fn safe_filename(name: &str) -> String {
+pub(crate) fn safe_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base
         .chars()
@@ -55,7 +55,7 @@ fn safe_filename(name: &str) -> String {
     }
 }
 
-fn file_error(e: FileError) -> ApiError {
+pub(crate) fn file_error(e: FileError) -> ApiError {
     match e {
         FileError::InvalidKey { .. } => ApiError::bad_request(e.to_string()),
         FileError::NotFound(_) => ApiError::not_found("Berkas tidak ditemukan di penyimpanan."),
@@ -271,6 +271,9 @@ pub struct UploadQuery {
     pub filename: String,
     /// Sheet of a workbook, by name or number (1 = first).
     pub sheet: Option<String>,
+    /// The row the header starts at (1-based, as in the file); rows above it are skipped. Default:
+    /// detected (title rows above the header are recognised).
+    pub header_row: Option<u64>,
     /// Summary of the change, shown in the version history.
     pub summary: Option<String>,
 }
@@ -316,25 +319,12 @@ pub async fn upload(
         .put_stream(&key, body.into_data_stream())
         .await
         .map_err(file_error)?;
-    let mut options = serde_json::Map::new();
-    if let Some(sheet) = &q.sheet {
-        options.insert("sheet".into(), sheet.clone().into());
-    }
-    if let Some(summary) = &q.summary {
-        options.insert("summary".into(), summary.clone().into());
-    }
-    let job = state
-        .store
-        .create_job(NewJob {
-            kind: "import".into(),
-            resource_id: resource.id,
-            file_key: stored.key,
-            filename,
-            options: serde_json::Value::Object(options),
-            bytes_total: i64::try_from(stored.size).ok(),
-            created_by: auth.actor(),
-        })
-        .await?;
+    let options = ImportOptions {
+        sheet: q.sheet.clone(),
+        header_row: q.header_row.filter(|r| *r > 1),
+        summary: q.summary.clone(),
+    };
+    let job = queue_import(&state, &auth, &resource, stored, filename, &options).await?;
     let job_id = job.id;
     let mut response = (StatusCode::ACCEPTED, JsonResponse(JobView::from(job))).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/jobs/{job_id}")) {
@@ -343,8 +333,53 @@ pub async fn upload(
     Ok(response)
 }
 
+/// How an uploaded file is read by its import job.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Sheet of a workbook, by name or number (1 = first).
+    pub sheet: Option<String>,
+    /// The row (1-based, as in the file) the header starts at; rows above it are skipped.
+    pub header_row: Option<u64>,
+    /// Summary of the change, shown in the version history.
+    pub summary: Option<String>,
+}
+
+/// Queue the import of a stored file into table `resource` (shared by the API's upload and the
+/// workspace's upload wizard). The caller has checked [`Action::WriteDataset`].
+pub(crate) async fn queue_import(
+    state: &AppState,
+    auth: &Auth,
+    resource: &Resource,
+    stored: satudata_files::StoredFile,
+    filename: String,
+    options: &ImportOptions,
+) -> ApiResult<Job> {
+    let mut map = serde_json::Map::new();
+    if let Some(sheet) = options.sheet.as_ref().filter(|s| !s.is_empty()) {
+        map.insert("sheet".into(), sheet.clone().into());
+    }
+    if let Some(row) = options.header_row {
+        map.insert("header_row".into(), row.into());
+    }
+    if let Some(summary) = options.summary.as_ref().filter(|s| !s.is_empty()) {
+        map.insert("summary".into(), summary.clone().into());
+    }
+    Ok(state
+        .store
+        .create_job(NewJob {
+            kind: "import".into(),
+            resource_id: resource.id,
+            file_key: stored.key,
+            filename,
+            options: serde_json::Value::Object(map),
+            bytes_total: i64::try_from(stored.size).ok(),
+            created_by: auth.actor(),
+        })
+        .await?)
+}
+
 /// A job and the dataset it writes to, after checking the caller may follow it.
-async fn find_job(state: &AppState, auth: &Auth, id: Id) -> ApiResult<Job> {
+pub(crate) async fn find_job(state: &AppState, auth: &Auth, id: Id) -> ApiResult<Job> {
     let job = state
         .store
         .get_job(id)

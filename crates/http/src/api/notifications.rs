@@ -66,6 +66,12 @@ pub async fn mark_read(
     auth: Auth,
     Path(id): Path<Id>,
 ) -> ApiResult<StatusCode> {
+    mark_read_for(&state, &auth, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mark notification `id` of the logged-in user read (shared by the API and the workspace).
+pub(crate) async fn mark_read_for(state: &AppState, auth: &Auth, id: Id) -> ApiResult<()> {
     let user = auth.require_user()?;
     state
         .store
@@ -77,5 +83,5 @@ pub async fn mark_read(
             }
             other => other.into(),
         })?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

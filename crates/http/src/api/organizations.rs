@@ -107,9 +107,7 @@ pub async fn create(
     auth: Auth,
     Json(meta): Json<OrganizationMeta>,
 ) -> ApiResult<Response> {
-    auth.allow(Action::ManageCatalogue)?;
-    let meta = validate(&state, meta, None).await?;
-    let org = state.store.create_organization(meta, auth.actor()).await?;
+    let org = create_organization(&state, &auth, meta).await?;
     Ok(created(
         state.url(&format!("/api/v1/organizations/{}", org.meta.slug)),
         org,
@@ -135,15 +133,36 @@ pub async fn update(
     Path(slug): Path<String>,
     Json(meta): Json<OrganizationMeta>,
 ) -> ApiResult<JsonResponse<Organization>> {
-    auth.allow(Action::ManageCatalogue)?;
-    let existing = find_organization(&state, &slug).await?;
-    let meta = validate(&state, meta, Some(existing.id)).await?;
     Ok(JsonResponse(
-        state
-            .store
-            .update_organization(existing.id, meta, auth.actor())
-            .await?,
+        update_organization(&state, &auth, &slug, meta).await?,
     ))
+}
+
+/// Check and create an organisation (shared by the API and the admin page).
+pub(crate) async fn create_organization(
+    state: &AppState,
+    auth: &Auth,
+    meta: OrganizationMeta,
+) -> ApiResult<Organization> {
+    auth.allow(Action::ManageCatalogue)?;
+    let meta = validate(state, meta, None).await?;
+    Ok(state.store.create_organization(meta, auth.actor()).await?)
+}
+
+/// Check and replace an organisation's fields (shared by the API and the admin page).
+pub(crate) async fn update_organization(
+    state: &AppState,
+    auth: &Auth,
+    slug: &str,
+    meta: OrganizationMeta,
+) -> ApiResult<Organization> {
+    auth.allow(Action::ManageCatalogue)?;
+    let existing = find_organization(state, slug).await?;
+    let meta = validate(state, meta, Some(existing.id)).await?;
+    Ok(state
+        .store
+        .update_organization(existing.id, meta, auth.actor())
+        .await?)
 }
 
 /// Check an organisation's fields; the region code is normalised to its dotted form.

@@ -137,7 +137,7 @@ impl Names {
 }
 
 /// Turn a body into the stored form, naming every problem by field.
-async fn resolve(state: &AppState, b: PlanItemBody) -> ApiResult<PlanItemMeta> {
+pub(crate) async fn resolve(state: &AppState, b: PlanItemBody) -> ApiResult<PlanItemMeta> {
     let org = find_organization(state, &b.organization)
         .await
         .map_err(|_| {
@@ -192,9 +192,14 @@ pub async fn list(
     auth: Auth,
     Query(p): Query<PlanParams>,
 ) -> ApiResult<JsonResponse<PlanPage>> {
+    list_page(&state, &auth, p).await.map(JsonResponse)
+}
+
+/// The Daftar Data by year and organisation (shared by the API and the workspace).
+pub(crate) async fn list_page(state: &AppState, auth: &Auth, p: PlanParams) -> ApiResult<PlanPage> {
     auth.allow(Action::ReadCatalogue)?;
     let organization_id = match p.organization.as_deref().filter(|s| !s.is_empty()) {
-        Some(slug) => Some(find_organization(&state, slug).await?.id),
+        Some(slug) => Some(find_organization(state, slug).await?.id),
         None => None,
     };
     let page = state
@@ -210,14 +215,14 @@ pub async fn list(
     let mut names = Names::default();
     let mut items = Vec::with_capacity(page.items.len());
     for i in page.items {
-        items.push(names.view(&state, i).await?);
+        items.push(names.view(state, i).await?);
     }
-    Ok(JsonResponse(PlanPage {
+    Ok(PlanPage {
         items,
         total: page.total,
         limit: page.limit,
         offset: page.offset,
-    }))
+    })
 }
 
 /// One plan item.
@@ -237,7 +242,7 @@ pub async fn get(
     Ok(JsonResponse(Names::default().view(&state, item).await?))
 }
 
-async fn find_item(state: &AppState, id: Id) -> ApiResult<PlanItem> {
+pub(crate) async fn find_item(state: &AppState, id: Id) -> ApiResult<PlanItem> {
     state
         .store
         .get_plan_item(id)
@@ -260,10 +265,7 @@ pub async fn create(
     auth: Auth,
     Json(body): Json<PlanItemBody>,
 ) -> ApiResult<Response> {
-    auth.allow(Action::ManagePlan)?;
-    let meta = resolve(&state, body).await?;
-    let item = state.store.create_plan_item(meta, auth.actor()).await?;
-    let view = Names::default().view(&state, item).await?;
+    let view = create_item(&state, &auth, body).await?;
     Ok(created(
         state.url(&format!("/api/v1/plan-items/{}", view.item.id)),
         view,
@@ -288,11 +290,38 @@ pub async fn update(
     Path(id): Path<Id>,
     Json(body): Json<PlanItemBody>,
 ) -> ApiResult<JsonResponse<PlanItemView>> {
+    Ok(JsonResponse(update_item(&state, &auth, id, body).await?))
+}
+
+/// Add a plan item (shared by the API and the workspace).
+pub(crate) async fn create_item(
+    state: &AppState,
+    auth: &Auth,
+    body: PlanItemBody,
+) -> ApiResult<PlanItemView> {
     auth.allow(Action::ManagePlan)?;
-    find_item(&state, id).await?;
-    let meta = resolve(&state, body).await?;
+    let meta = resolve(state, body).await?;
+    let item = state.store.create_plan_item(meta, auth.actor()).await?;
+    Names::default().view(state, item).await
+}
+
+/// Change a plan item (shared by the API and the workspace).
+pub(crate) async fn update_item(
+    state: &AppState,
+    auth: &Auth,
+    id: Id,
+    body: PlanItemBody,
+) -> ApiResult<PlanItemView> {
+    auth.allow(Action::ManagePlan)?;
+    find_item(state, id).await?;
+    let meta = resolve(state, body).await?;
     let item = state.store.update_plan_item(id, meta, auth.actor()).await?;
-    Ok(JsonResponse(Names::default().view(&state, item).await?))
+    Names::default().view(state, item).await
+}
+
+/// A plan item with its slugs, for reading.
+pub(crate) async fn view_item(state: &AppState, item: PlanItem) -> ApiResult<PlanItemView> {
+    Names::default().view(state, item).await
 }
 
 /// Remove a planned dataset (a tombstone: sync clients learn of it).
@@ -345,18 +374,21 @@ pub async fn copy_forward(
     auth: Auth,
     Json(body): Json<CopyForward>,
 ) -> ApiResult<JsonResponse<Created>> {
+    Ok(JsonResponse(Created {
+        created: copy_year_forward(&state, &auth, body.year).await?,
+    }))
+}
+
+/// Copy a year's Daftar Data into the next year (shared by the API and the workspace).
+pub(crate) async fn copy_year_forward(state: &AppState, auth: &Auth, year: i32) -> ApiResult<u64> {
     auth.allow(Action::ManagePlan)?;
-    if !(2000..=2199).contains(&body.year) {
+    if !(2000..=2199).contains(&year) {
         return Err(ApiError::invalid_field(
             "year",
             "Tahun yang disalin harus antara 2000 dan 2199 (salinannya menjadi Daftar Data tahun berikutnya, paling akhir 2200).",
         ));
     }
-    let created = state
-        .store
-        .copy_plan_forward(body.year, auth.actor())
-        .await?;
-    Ok(JsonResponse(Created { created }))
+    Ok(state.store.copy_plan_forward(year, auth.actor()).await?)
 }
 
 /// The columns of the Daftar Data workbook, in order.
@@ -489,8 +521,20 @@ pub async fn import(
     trail: AuditTrail,
     body: Bytes,
 ) -> ApiResult<Response> {
+    let created = import_workbook(&state, &auth, &trail, &body).await?;
+    Ok((StatusCode::CREATED, JsonResponse(Created { created })).into_response())
+}
+
+/// Read a Daftar Data workbook and create every item, or none when a row is wrong (shared by the
+/// API and the workspace); answers how many were created.
+pub(crate) async fn import_workbook(
+    state: &AppState,
+    auth: &Auth,
+    trail: &AuditTrail,
+    body: &[u8],
+) -> ApiResult<u64> {
     auth.allow(Action::ManagePlan)?;
-    let rows = gov_xlsx::read_first_sheet(&body).map_err(ApiError::bad_request)?;
+    let rows = gov_xlsx::read_first_sheet(body).map_err(ApiError::bad_request)?;
     let Some((header, data)) = rows.split_first() else {
         return Err(ApiError::invalid("Lembar kerja kosong.", vec![]));
     };
@@ -610,7 +654,7 @@ pub async fn import(
             dataset: Some(get("Dataset")),
             topic: Some(get("Topik")),
         };
-        match resolve(&state, body).await {
+        match resolve(state, body).await {
             Ok(meta) => metas.push(meta),
             Err(e) => {
                 for mut p in e.problem().errors {
@@ -636,7 +680,7 @@ pub async fn import(
         "",
         serde_json::json!({"created": created}),
     );
-    Ok((StatusCode::CREATED, JsonResponse(Created { created })).into_response())
+    Ok(created)
 }
 
 /// One release of the calendar.

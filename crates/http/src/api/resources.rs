@@ -68,6 +68,20 @@ pub async fn create(
     Json(new): Json<NewResource>,
 ) -> ApiResult<Response> {
     let dataset = find_dataset(&state, &slug).await?;
+    let resource = create_resource(&state, &auth, &dataset, new).await?;
+    Ok(created(
+        state.url(&format!("/api/v1/resources/{}", resource.id)),
+        resource,
+    ))
+}
+
+/// Check and create a table resource of `dataset` (shared by the API and the upload wizard).
+pub(crate) async fn create_resource(
+    state: &AppState,
+    auth: &Auth,
+    dataset: &satudata_core::dataset::Dataset,
+    new: NewResource,
+) -> ApiResult<Resource> {
     auth.allow(Action::WriteDataset {
         organization: dataset.meta.organization_id,
     })?;
@@ -98,14 +112,10 @@ pub async fn create(
             problems,
         ));
     }
-    let resource = state
+    Ok(state
         .store
         .create_resource(dataset.id, new, auth.actor())
-        .await?;
-    Ok(created(
-        state.url(&format!("/api/v1/resources/{}", resource.id)),
-        resource,
-    ))
+        .await?)
 }
 
 /// One resource.

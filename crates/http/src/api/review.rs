@@ -196,7 +196,7 @@ pub async fn check_version(
 }
 
 /// The permission an action needs.
-fn needed(action: ReviewAction, from: ReviewState, organization: Id) -> Action {
+pub(crate) fn needed(action: ReviewAction, from: ReviewState, organization: Id) -> Action {
     match action {
         ReviewAction::Submit | ReviewAction::Resubmit => Action::SubmitVersion { organization },
         ReviewAction::Withdraw if from != ReviewState::Terbit => {
@@ -263,15 +263,19 @@ fn notification(
     })
 }
 
-async fn act(
-    state: AppState,
-    auth: Auth,
-    trail: AuditTrail,
+/// Apply a review action to version `number` of resource `id`: the one implementation behind the
+/// API's action routes and the workspace's forms. `req` is the parsed request (its error is
+/// answered only after the permission checks, so a refusal does not depend on the body).
+pub(crate) async fn act(
+    state: &AppState,
+    auth: &Auth,
+    trail: &AuditTrail,
     id: Id,
     number: i32,
     action: ReviewAction,
-    body: Bytes,
-) -> ApiResult<JsonResponse<ReviewAnswer>> {
+    req: ApiResult<ReviewRequest>,
+) -> ApiResult<ReviewAnswer> {
+    let state = state.clone();
     let (resource, dataset) = find_resource(&state, id).await?;
     // Visibility first, so that other organisations' closed datasets are not revealed.
     auth.allow(Action::ReadMetadata {
@@ -282,7 +286,7 @@ async fn act(
     auth.allow(needed(action, from, dataset.meta.organization_id))?;
     let (_, role) = transition_with_any(from, action, &roles_of(&auth.principal))
         .map_err(|e| ApiError::conflict(e.0))?;
-    let req = optional_body(&body)?;
+    let req = req?;
     if note_required(from, action) && req.note.trim().is_empty() && req.notes.is_empty() {
         return Err(ApiError::invalid_field(
             "note",
@@ -325,11 +329,11 @@ async fn act(
         }),
     );
     crate::mail::deliver(&state, &applied.notifications).await;
-    Ok(JsonResponse(ReviewAnswer {
+    Ok(ReviewAnswer {
         state: applied.event.to,
         event: applied.event,
         checks: report,
-    }))
+    })
 }
 
 macro_rules! action_handler {
@@ -358,7 +362,9 @@ macro_rules! action_handler {
             Path((id, number)): Path<(Id, i32)>,
             body: Bytes,
         ) -> ApiResult<JsonResponse<ReviewAnswer>> {
-            act(state, auth, trail, id, number, $action, body).await
+            act(&state, &auth, &trail, id, number, $action, optional_body(&body))
+                .await
+                .map(JsonResponse)
         }
     };
 }
@@ -456,7 +462,22 @@ pub async fn detail(
     Path((id, number)): Path<(Id, i32)>,
     Query(q): Query<DetailQuery>,
 ) -> ApiResult<JsonResponse<ReviewDetail>> {
-    let (resource, dataset) = find_resource(&state, id).await?;
+    review_detail(&state, &auth, &trail, id, number, q.limit)
+        .await
+        .map(JsonResponse)
+}
+
+/// Everything a reviewer needs about version `number` of resource `id` (shared by the API and the
+/// workspace's review page); `limit` caps the rows of each kind in the diff (default 50).
+pub(crate) async fn review_detail(
+    state: &AppState,
+    auth: &Auth,
+    trail: &AuditTrail,
+    id: Id,
+    number: i32,
+    limit: Option<u32>,
+) -> ApiResult<ReviewDetail> {
+    let (resource, dataset) = find_resource(state, id).await?;
     auth.allow(Action::ReadUnpublished {
         organization: dataset.meta.organization_id,
     })?;
@@ -469,7 +490,7 @@ pub async fn detail(
         .get_version(resource.id, number)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Versi {number} tidak ada.")))?;
-    let st = version_state(&state, resource.id, number).await?;
+    let st = version_state(state, resource.id, number).await?;
     let record = state.store.submission_record(resource.id, number).await?;
     let (checks, regions, submitted_meta) = match record {
         Some(r) => {
@@ -480,7 +501,7 @@ pub async fn detail(
             (c, g, r.meta)
         }
         None if st == ReviewState::Draf => {
-            let c = check_version(&state, &dataset, &resource, number).await?;
+            let c = check_version(state, &dataset, &resource, number).await?;
             (Some(c.report), c.regions, None)
         }
         None => (None, vec![], None),
@@ -493,7 +514,7 @@ pub async fn detail(
         .filter(|v| v.state == ReviewState::Terbit && v.number < number)
         .map(|v| v.number)
         .max();
-    let limit = clamp_limit(q.limit, 50, MAX_LIMIT);
+    let limit = clamp_limit(limit, 50, MAX_LIMIT);
     let diff = state
         .store
         .diff_versions(resource.id, published_before.unwrap_or(0), number, limit)
@@ -511,7 +532,7 @@ pub async fn detail(
             serde_json::json!({"dataset": dataset.meta.slug, "access": dataset.meta.access, "state": st}),
         );
     }
-    Ok(JsonResponse(ReviewDetail {
+    Ok(ReviewDetail {
         dataset: dataset.meta.slug.clone(),
         dataset_title: dataset.meta.title.clone(),
         organization_id: dataset.meta.organization_id.to_string(),
@@ -523,7 +544,7 @@ pub async fn detail(
         published_version: published_before,
         diff: Some(diff),
         metadata_changes,
-    }))
+    })
 }
 
 /// Filters of the queue.
@@ -604,9 +625,18 @@ pub async fn queue(
     auth: Auth,
     Query(p): Query<QueueParams>,
 ) -> ApiResult<JsonResponse<QueuePage>> {
+    queue_page(&state, &auth, p).await.map(JsonResponse)
+}
+
+/// The walidata's queue (shared by the API and the workspace's queue page).
+pub(crate) async fn queue_page(
+    state: &AppState,
+    auth: &Auth,
+    p: QueueParams,
+) -> ApiResult<QueuePage> {
     auth.allow(Action::ReviewSubmission)?;
     let organization_id = match p.organization.as_deref().filter(|s| !s.is_empty()) {
-        Some(slug) => Some(super::find_organization(&state, slug).await?.id),
+        Some(slug) => Some(super::find_organization(state, slug).await?.id),
         None => None,
     };
     let states = match p.state.as_deref().filter(|s| !s.is_empty()) {
@@ -624,12 +654,12 @@ pub async fn queue(
             offset: p.offset.unwrap_or(0),
         })
         .await?;
-    Ok(JsonResponse(QueuePage {
-        items: page.items.into_iter().map(|i| entry(&state, i)).collect(),
+    Ok(QueuePage {
+        items: page.items.into_iter().map(|i| entry(state, i)).collect(),
         total: page.total,
         limit: page.limit,
         offset: page.offset,
-    }))
+    })
 }
 
 /// The two versions to compare.

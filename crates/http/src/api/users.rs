@@ -358,6 +358,16 @@ pub async fn create(
     auth: Auth,
     Json(req): Json<NewUserRequest>,
 ) -> ApiResult<Response> {
+    let user = create_user(&state, &auth, req).await?;
+    Ok((StatusCode::CREATED, JsonResponse(user)).into_response())
+}
+
+/// Check and create a user with roles (shared by the API and the admin page).
+pub(crate) async fn create_user(
+    state: &AppState,
+    auth: &Auth,
+    req: NewUserRequest,
+) -> ApiResult<User> {
     auth.allow(Action::ManageUsers)?;
     let mut problems = vec![];
     if let Err(m) = validate_username(&req.username) {
@@ -383,7 +393,7 @@ pub async fn create(
             problems,
         ));
     }
-    let memberships = resolve_grants(&state, &req.roles).await?;
+    let memberships = resolve_grants(state, &req.roles).await?;
     let password = req.password;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -400,9 +410,8 @@ pub async fn create(
             auth.actor(),
         )
         .await?;
-    apply_roles(&state, &user, &memberships, auth.actor()).await?;
-    let user = reload(&state, user.id).await?;
-    Ok((StatusCode::CREATED, JsonResponse(user)).into_response())
+    apply_roles(state, &user, &memberships, auth.actor()).await?;
+    reload(state, user.id).await
 }
 
 /// Replace a user's roles (admin).
@@ -423,13 +432,25 @@ pub async fn set_roles(
     Path(username): Path<String>,
     Json(req): Json<RolesRequest>,
 ) -> ApiResult<JsonResponse<User>> {
+    Ok(JsonResponse(
+        set_user_roles(&state, &auth, &username, &req.roles).await?,
+    ))
+}
+
+/// Replace a user's roles (shared by the API and the admin page).
+pub(crate) async fn set_user_roles(
+    state: &AppState,
+    auth: &Auth,
+    username: &str,
+    roles: &[RoleGrant],
+) -> ApiResult<User> {
     auth.allow(Action::ManageUsers)?;
     let user = state
         .store
-        .get_user_by_username(&username)
+        .get_user_by_username(username)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Pengguna '{username}' tidak ditemukan.")))?;
-    let memberships = resolve_grants(&state, &req.roles).await?;
-    apply_roles(&state, &user, &memberships, auth.actor()).await?;
-    Ok(JsonResponse(reload(&state, user.id).await?))
+    let memberships = resolve_grants(state, roles).await?;
+    apply_roles(state, &user, &memberships, auth.actor()).await?;
+    reload(state, user.id).await
 }

@@ -79,6 +79,22 @@ impl PageCtx {
 
     /// Wrap `content` in the page shell, with `description` for search engines and link previews.
     pub fn page_with(&self, title: &str, description: &str, content: Markup) -> Markup {
+        self.shell(title, description, None, content)
+    }
+
+    /// Wrap `content` in the page shell, asking the browser to load the page again after
+    /// `seconds` (progress of a background job, without JavaScript).
+    pub fn page_refreshing(&self, title: &str, seconds: u32, content: Markup) -> Markup {
+        self.shell(title, "", Some(seconds), content)
+    }
+
+    fn shell(
+        &self,
+        title: &str,
+        description: &str,
+        refresh: Option<u32>,
+        content: Markup,
+    ) -> Markup {
         let instance = &self.state.config.instance_name;
         let home = self.state.config.home_region.dotted();
         let nav: [(&str, &str, &str); 6] = [
@@ -99,6 +115,7 @@ impl PageCtx {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (title) " · " (instance) }
                     @if !description.is_empty() { meta name="description" content=(description); }
+                    @if let Some(seconds) = refresh { meta http-equiv="refresh" content=(seconds); }
                     link rel="stylesheet" href=(stylesheet_href());
                     link rel="icon" href="data:,";
                 }

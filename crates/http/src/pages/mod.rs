@@ -16,3 +16,4 @@ pub mod search;
 pub mod table_view;
 pub mod version;
 pub mod words;
+pub mod workspace;

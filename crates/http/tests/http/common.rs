@@ -300,6 +300,8 @@ pub struct Options {
     pub secure_cookies: bool,
     /// Mail notifications through this SMTP server.
     pub mail: Option<satudata_http::mail::MailConfig>,
+    /// Run the import job runner (as `satudata serve` does), polling often.
+    pub jobs: bool,
 }
 
 pub async fn spawn() -> App {
@@ -326,6 +328,20 @@ pub async fn spawn_with(options: Options) -> App {
         Some(m) => state.with_mail(m).unwrap(),
         None => state,
     };
+    let files = satudata_files::FileStore::local(dir.path().join("berkas")).unwrap();
+    let state = state.with_files(files.clone());
+    if options.jobs {
+        satudata_jobs::Runner::new(
+            store.clone(),
+            files,
+            satudata_jobs::RunnerConfig {
+                poll: std::time::Duration::from_millis(50),
+                home_region: Some(RegionCode::parse("16.06").unwrap()),
+                ..satudata_jobs::RunnerConfig::default()
+            },
+        )
+        .spawn(true);
+    }
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         satudata_http::serve(listener, state, async {
@@ -357,6 +373,9 @@ pub enum Body {
     Form(Vec<(&'static str, String)>),
     /// Raw bytes with a content type (an XLSX upload).
     Bytes(Vec<u8>, &'static str),
+    /// A multipart form with one file (name, file name, bytes); `csrf_token` is filled in first
+    /// by [`App::call`], as a browser sends the fields in the form's order.
+    Multipart(Vec<(&'static str, String)>, &'static str, String, Vec<u8>),
 }
 
 /// An answer, read whole.
@@ -415,6 +434,7 @@ impl App {
     /// in) or the double-submit cookie (anonymous), with the matching CSRF token in the form.
     pub async fn call(&self, who: Who, method: Method, path: &str, body: Body) -> Answer {
         let mut req = self.http.request(method, self.url(path));
+        let is_form = matches!(body, Body::Form(_) | Body::Multipart(..));
         match body {
             Body::None => {}
             Body::Json(v) => req = req.json(&v),
@@ -424,14 +444,20 @@ impl App {
                     .header(CONTENT_TYPE, "text/csv; charset=utf-8")
                     .body(text)
             }
+            Body::Multipart(fields, file_field, filename, bytes) => {
+                let (cookie, csrf) = self.form_cookie(who).await;
+                let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf);
+                for (k, v) in fields {
+                    form = form.text(k, v);
+                }
+                form = form.part(
+                    file_field,
+                    reqwest::multipart::Part::bytes(bytes).file_name(filename),
+                );
+                req = req.header(COOKIE, cookie).multipart(form);
+            }
             Body::Form(mut fields) => {
-                let (cookie, csrf) = if who == Who::Anonymous {
-                    let t = new_secret();
-                    (format!("{}={t}", satudata_http::CSRF_COOKIE), t)
-                } else {
-                    let (id, csrf) = self.session_for(who).await;
-                    (format!("{}={id}", satudata_http::SESSION_COOKIE), csrf)
-                };
+                let (cookie, csrf) = self.form_cookie(who).await;
                 fields.push(("csrf_token", csrf));
                 req = req
                     .header(COOKIE, cookie)
@@ -439,10 +465,27 @@ impl App {
                     .body(serde_urlencoded::to_string(&fields).unwrap());
             }
         }
-        if who != Who::Anonymous && !path.starts_with("/masuk") && !path.starts_with("/keluar") {
+        // Forms are what browsers send: with the session cookie only, never a bearer token.
+        if who != Who::Anonymous
+            && !is_form
+            && !path.starts_with("/masuk")
+            && !path.starts_with("/keluar")
+        {
             req = req.header(AUTHORIZATION, format!("Bearer {}", self.fx.tokens[&who]));
         }
         answer(req.send().await.unwrap()).await
+    }
+
+    /// The cookie and CSRF token a browser of `who` sends with a form: the session's (logged in)
+    /// or the double-submit cookie's (anonymous).
+    pub async fn form_cookie(&self, who: Who) -> (String, String) {
+        if who == Who::Anonymous {
+            let t = new_secret();
+            (format!("{}={t}", satudata_http::CSRF_COOKIE), t)
+        } else {
+            let (id, csrf) = self.session_for(who).await;
+            (format!("{}={id}", satudata_http::SESSION_COOKIE), csrf)
+        }
     }
 
     /// A GET with optional extra headers.

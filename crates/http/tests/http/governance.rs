@@ -124,7 +124,7 @@ pub async fn materialise(app: &App, mut path: String, who: Who, n: usize) -> Str
 }
 
 /// A small Daftar Data workbook for org `dinas-a`.
-fn plan_workbook(rows: &[[&str; 5]]) -> Vec<u8> {
+pub fn plan_workbook(rows: &[[&str; 5]]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in [

@@ -25,7 +25,7 @@ impl App {
             Body::None => {}
             Body::Json(v) => req = req.json(&v),
             Body::Csv(text) => req = req.header("content-type", "text/csv").body(text),
-            Body::Form(_) | Body::Bytes(..) => unreachable!(),
+            Body::Form(_) | Body::Bytes(..) | Body::Multipart(..) => unreachable!(),
         }
         answer(req.send().await.unwrap()).await
     }

@@ -14,3 +14,4 @@ mod pages;
 mod portal;
 mod roles;
 mod visual;
+mod workspace;

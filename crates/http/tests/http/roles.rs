@@ -52,6 +52,44 @@ const CASES: &[Case] = &[
     case("GET",    "/topik",                                       "/topik",                                      "yyyyyy"),
     case("GET",    "/topik/{slug}",                                "/topik/kesehatan",                            "yyyyyy"),
     case("GET",    "/wilayah/{code}",                              "/wilayah/16.06.01.2001",                      "yyyyyy"),
+    // The workspace (issue 6). `<upload>` is a file staged for a new table of the open dataset.
+    case("GET",    "/ruang-kerja",                                 "/ruang-kerja",                                "nyyyyy"),
+    case("POST",   "/ruang-kerja/notifikasi/{id}/dibaca",          "/ruang-kerja/notifikasi/<own_notification>/dibaca", "nyyyyy"),
+    case("GET",    "/ruang-kerja/dataset-baru",                    "/ruang-kerja/dataset-baru",                   "nyyyny"),
+    case("POST",   "/ruang-kerja/dataset-baru",                    "/ruang-kerja/dataset-baru",                   "nynyny"),
+    case("GET",    "/ruang-kerja/dataset/{slug}",                  "/ruang-kerja/dataset/<open>",                 "nynyyy"),
+    case("GET",    "/ruang-kerja/dataset/{slug}",                  "/ruang-kerja/dataset/<closed>",               "nynyyy"),
+    case("GET",    "/ruang-kerja/dataset/{slug}/metadata",         "/ruang-kerja/dataset/<open>/metadata",        "nynyny"),
+    case("POST",   "/ruang-kerja/dataset/{slug}/metadata",         "/ruang-kerja/dataset/<open>/metadata",        "nynyny"),
+    case("GET",    "/ruang-kerja/dataset/{slug}/unggah",           "/ruang-kerja/dataset/<open>/unggah?tabel=tabel", "nynyny"),
+    case("POST",   "/ruang-kerja/dataset/{slug}/unggah",           "/ruang-kerja/dataset/<open>/unggah",          "nynyny"),
+    case("GET",    "/ruang-kerja/dataset/{slug}/unggah/{upload}",  "/ruang-kerja/dataset/<open>/unggah/<upload>?baris=1", "nynyny"),
+    case("POST",   "/ruang-kerja/dataset/{slug}/unggah/{upload}",  "/ruang-kerja/dataset/<open>/unggah/<upload>", "nynyny"),
+    case("GET",    "/ruang-kerja/pekerjaan/{id}",                  "/ruang-kerja/pekerjaan/<open_job>",           "nynyny"),
+    case("GET",    "/ruang-kerja/pemeriksaan",                     "/ruang-kerja/pemeriksaan?status=diajukan",    "nnnyny"),
+    case("GET",    "/ruang-kerja/pemeriksaan/{id}/{number}",       "/ruang-kerja/pemeriksaan/<open_table>/2",     "nynyyy"),
+    case("GET",    "/ruang-kerja/pemeriksaan/{id}/{number}",       "/ruang-kerja/pemeriksaan/<closed_table>/1",   "nynyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<draft_v>/ajukan", "nynyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<returned_v>/ajukan-ulang",  "nynyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<submitted_v>/kembalikan", "nnnyny"),
+    case("POST",   "/ruang-kerja/versi/{id}/{number}/{aksi}",      "/ruang-kerja/versi/<open_table>/<submitted_v>/terbitkan", "nnnyny"),
+    case("GET",    "/ruang-kerja/daftar-data",                     "/ruang-kerja/daftar-data?tahun=2025&organisasi=dinas-a", "nyyyyy"),
+    case("GET",    "/ruang-kerja/daftar-data/baru",                "/ruang-kerja/daftar-data/baru?tahun=2026",    "nnnyny"),
+    case("POST",   "/ruang-kerja/daftar-data/baru",                "/ruang-kerja/daftar-data/baru",               "nnnyny"),
+    case("POST",   "/ruang-kerja/daftar-data/salin",               "/ruang-kerja/daftar-data/salin",              "nnnyny"),
+    case("POST",   "/ruang-kerja/daftar-data/impor",               "/ruang-kerja/daftar-data/impor",              "nnnyny"),
+    case("GET",    "/ruang-kerja/daftar-data/{id}",                "/ruang-kerja/daftar-data/<plan_item>",        "nnnyny"),
+    case("POST",   "/ruang-kerja/daftar-data/{id}",                "/ruang-kerja/daftar-data/<plan_item>",        "nnnyny"),
+    case("GET",    "/ruang-kerja/kemutakhiran",                    "/ruang-kerja/kemutakhiran?tahun=2025",        "nyyyyy"),
+    case("GET",    "/ruang-kerja/pengguna",                        "/ruang-kerja/pengguna",                       "nnnnny"),
+    case("POST",   "/ruang-kerja/pengguna",                        "/ruang-kerja/pengguna",                       "nnnnny"),
+    case("GET",    "/ruang-kerja/pengguna/{username}",             "/ruang-kerja/pengguna/sasaran",               "nnnnny"),
+    case("POST",   "/ruang-kerja/pengguna/{username}/peran",       "/ruang-kerja/pengguna/sasaran/peran",         "nnnnny"),
+    case("POST",   "/ruang-kerja/pengguna/{username}/status",      "/ruang-kerja/pengguna/sasaran/status",        "nnnnny"),
+    case("GET",    "/ruang-kerja/organisasi",                      "/ruang-kerja/organisasi",                     "nnnyny"),
+    case("POST",   "/ruang-kerja/organisasi",                      "/ruang-kerja/organisasi",                     "nnnyny"),
+    case("GET",    "/ruang-kerja/organisasi/{slug}",               "/ruang-kerja/organisasi/dinas-a",             "nnnyny"),
+    case("POST",   "/ruang-kerja/organisasi/{slug}",               "/ruang-kerja/organisasi/dinas-a",             "nnnyny"),
     case("GET",    "/healthz",                                     "/healthz",                                    "yyyyyy"),
     case("GET",    "/api/v1/openapi.json",                         "/api/v1/openapi.json",                        "yyyyyy"),
     case("GET",    "/api/v1/regions",                              "/api/v1/regions?q=sekayu&level=kecamatan",    "yyyyyy"),
@@ -275,6 +313,7 @@ async fn materialise(app: &App, sample: &str, who: Who, n: usize) -> String {
     if path.contains("/peta.") {
         crate::visual::load_squares(app.store.as_ref()).await;
     }
+    path = crate::workspace::materialise(app, path, who, n).await;
     path = crate::governance::materialise(app, path, who, n).await;
     assert!(!path.contains('<'), "unfilled placeholder in {path}");
     path
@@ -334,6 +373,9 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         ("POST", "/api/v1/boundaries") => Body::Json(crate::visual::squares_geojson(&["16.06.03"])),
         ("POST", "/api/3/action/{name}" | "/api/action/{name}") => {
             Body::Json(json!({"q": "penduduk", "rows": 2}))
+        }
+        (m, r) if crate::workspace::body(app, m, r, n).is_some() => {
+            crate::workspace::body(app, m, r, n).unwrap()
         }
         (m, r) if crate::governance::body(m, r, n).is_some() => {
             crate::governance::body(m, r, n).unwrap()
