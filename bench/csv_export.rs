@@ -175,7 +175,10 @@ async fn main() {
     let mut bytes = 0u64;
     let mut rates = vec![];
     for (label, path) in [
-        ("`/dataset/SLUG/tabel.csv`", "/dataset/penduduk-desa/tabel.csv"),
+        (
+            "`/dataset/SLUG/tabel.csv`",
+            "/dataset/penduduk-desa/tabel.csv",
+        ),
         (
             "`/dataset/SLUG/tabel.csv?bom=1`",
             "/dataset/penduduk-desa/tabel.csv?bom=1",
