@@ -169,6 +169,26 @@ async fn an_upload_becomes_a_job_with_a_report_and_a_draft_version() {
     assert_eq!(j["report"]["valid"], true, "{j}");
     assert_eq!(j["version"], 1, "{j}");
     assert_eq!(versions(&server, &token, &resource).await.len(), 1);
+    assert_eq!(
+        j["rows_processed"], 2,
+        "a fast job still counts its rows: {j}"
+    );
+    // A finished job cannot be cancelled, and the answer says so.
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/jobs/{good}/cancel", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("sudah selesai"),
+        "{problem}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

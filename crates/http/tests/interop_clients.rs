@@ -433,8 +433,23 @@ fn pyshacl_dcat_ap_catalogue_conforms() {
         ("/catalog.ttl", "catalog.ttl", "turtle"),
         ("/catalog.jsonld", "catalog.jsonld", "json-ld"),
         ("/catalog.rdf", "catalog.rdf", "xml"),
+        (
+            "/dataset/jumlah-penduduk-desa.ttl",
+            "jumlah-penduduk-desa.ttl",
+            "turtle",
+        ),
+        (
+            "/dataset/jumlah-penduduk-desa.jsonld",
+            "jumlah-penduduk-desa.jsonld",
+            "json-ld",
+        ),
     ] {
         let doc = fetch(path, file);
+        if format == "turtle" {
+            // Text in Bahasa Indonesia and English, language-tagged.
+            let text = std::fs::read_to_string(&doc).unwrap();
+            assert!(text.contains("\"@id") && text.contains("\"@en"), "{path}");
+        }
         let out = ok(
             "pyshacl",
             &[
@@ -624,5 +639,30 @@ fn schemathesis_finds_no_server_errors_or_schema_violations() {
     assert_eq!(
         status, 200,
         "the demo table is still served after the fuzzing"
+    );
+}
+
+#[test]
+fn ckanapi_tag_list() {
+    let all: Value =
+        serde_json::from_str(&ok("ckanapi", &["action", "tag_list", "-r", url()])).unwrap();
+    let all: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(all.contains(&"APM") && all.len() >= 20, "{all:?}");
+    let some: Value = serde_json::from_str(&ok(
+        "ckanapi",
+        &["action", "tag_list", "-r", url(), "query=sekolah"],
+    ))
+    .unwrap();
+    let some = some.as_array().unwrap();
+    assert!(!some.is_empty());
+    assert!(
+        some.iter()
+            .all(|t| t.as_str().unwrap().to_lowercase().contains("sekolah")),
+        "{some:?}"
     );
 }

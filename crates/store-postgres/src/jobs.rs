@@ -69,10 +69,13 @@ async fn fetch_job(conn: &mut PgConnection, id: Id) -> StoreResult<Option<Job>> 
 }
 
 /// Mark a leased, running job done with its version and report; inside the version's transaction.
+/// `rows` is the version's row count: a job faster than the first progress tick would otherwise
+/// end with 0 rows processed.
 pub(crate) async fn complete_in_tx(
     conn: &mut PgConnection,
     lease: JobLease,
     version: i32,
+    rows: i64,
     report: Option<serde_json::Value>,
 ) -> StoreResult<()> {
     let at = now();
@@ -82,8 +85,8 @@ pub(crate) async fn complete_in_tx(
         .map_err(json_err)?;
     let done = sqlx::query(
         "UPDATE jobs SET state = 'done', version = $1, report = $2::jsonb, finished_at = $3, \
-         updated_at = $4, lease = NULL, lease_until = NULL \
-         WHERE id = $5 AND lease = $6 AND state = 'running'",
+         updated_at = $4, rows_processed = GREATEST(rows_processed, $7), lease = NULL, \
+         lease_until = NULL WHERE id = $5 AND lease = $6 AND state = 'running'",
     )
     .bind(version)
     .bind(report)
@@ -91,6 +94,7 @@ pub(crate) async fn complete_in_tx(
     .bind(at)
     .bind(lease.job_id)
     .bind(lease.token)
+    .bind(rows)
     .execute(conn)
     .await
     .map_err(db_err)?;

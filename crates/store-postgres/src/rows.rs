@@ -269,7 +269,7 @@ impl PostgresStore {
         .map_err(db_err)?;
         let seq = stamp(&mut tx, "versions", "version", id, "create", new.actor, at).await?;
         if let Some(lease) = job {
-            crate::jobs::complete_in_tx(&mut tx, lease, number, source.report()).await?;
+            crate::jobs::complete_in_tx(&mut tx, lease, number, n, source.report()).await?;
         }
         tx.commit().await.map_err(db_err)?;
         if n + prev_count >= 10_000 {

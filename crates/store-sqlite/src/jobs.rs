@@ -107,10 +107,13 @@ async fn fetch_job(conn: &mut SqliteConnection, id: Id) -> StoreResult<Option<Jo
 }
 
 /// Mark a leased, running job done with its version and report; inside the version's transaction.
+/// `rows` is the version's row count: a job faster than the first progress tick would otherwise
+/// end with 0 rows processed.
 pub(crate) async fn complete_in_tx(
     conn: &mut SqliteConnection,
     lease: JobLease,
     version: i32,
+    rows: i64,
     report: Option<serde_json::Value>,
 ) -> StoreResult<()> {
     let at = ts(now());
@@ -120,12 +123,14 @@ pub(crate) async fn complete_in_tx(
         .map_err(json_err)?;
     let done = sqlx::query(
         "UPDATE jobs SET state = 'done', version = ?, report = ?, finished_at = ?, updated_at = ?, \
-         lease = NULL, lease_until = NULL WHERE id = ? AND lease = ? AND state = 'running'",
+         rows_processed = MAX(rows_processed, ?), lease = NULL, lease_until = NULL \
+         WHERE id = ? AND lease = ? AND state = 'running'",
     )
     .bind(version)
     .bind(report)
     .bind(&at)
     .bind(&at)
+    .bind(rows)
     .bind(lease.job_id)
     .bind(lease.token)
     .execute(conn)

@@ -416,7 +416,14 @@ impl SqliteStore {
         .await
         .map_err(db_err)?;
         if let Some(lease) = job {
-            crate::jobs::complete_in_tx(tx.conn(), lease, number, source.report()).await?;
+            crate::jobs::complete_in_tx(
+                tx.conn(),
+                lease,
+                number,
+                version.row_count,
+                source.report(),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(version)

@@ -202,6 +202,24 @@ pub async fn jobs_queue_claim_and_complete(store: Arc<dyn Store>) {
         .await
         .expect("list");
     assert_eq!(none.total, 0);
+
+    // A job done before its first progress report still counts its rows.
+    let c = store.create_job(new_job(res.id, "c.csv")).await.expect("c");
+    let cc = store.claim_job(LEASE).await.expect("claim").expect("c job");
+    assert_eq!(cc.id, c.id);
+    store
+        .complete_import_job(
+            lease_of(&cc),
+            res.id,
+            NewVersion::default(),
+            &mut ReportSource {
+                rows: Some(rows(7)),
+            },
+        )
+        .await
+        .expect("version");
+    let c = store.get_job(c.id).await.expect("get").expect("c");
+    assert_eq!((c.state, c.rows_processed), (JobState::Done, 7));
 }
 
 /// A running job whose runner died is claimed again after its lease expires (or at once when

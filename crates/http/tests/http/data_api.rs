@@ -228,6 +228,29 @@ async fn rows_speak_the_query_language() {
             && matches!(r[2], Value::Int(p) if p < 130))
     );
 
+    // Every comparison operator of the issue: eq, ne, lt, le, gt, ge (and their long names).
+    let penduduk = |r: &Row| match r[2] {
+        Value::Int(p) => Some(p),
+        _ => None,
+    };
+    let ops: [(&str, &dyn Fn(i64) -> bool); 7] = [
+        ("eq", &|p| p == 150),
+        ("ne", &|p| p != 150),
+        ("lt", &|p| p < 150),
+        ("le", &|p| p <= 150),
+        ("lte", &|p| p <= 150),
+        ("gt", &|p| p > 150),
+        ("ge", &|p| p >= 150),
+    ];
+    for (op, pred) in ops {
+        let page = s.json(&format!("{ROWS}?penduduk__{op}=150")).await;
+        assert_eq!(
+            page["total"].as_u64().unwrap(),
+            count(&|r| penduduk(r).is_some_and(pred)),
+            "__{op}"
+        );
+    }
+
     // Keyset paging with a sort gives the same rows as offsets.
     let mut by_cursor = vec![];
     let mut url = format!("{ROWS}?sort=-persen_miskin&limit=7");
