@@ -213,16 +213,13 @@ pub fn read_boundaries_with(
     // Names of the regions of the level inside home, for matching by name.
     let mut by_name: HashMap<String, Vec<RegionCode>> = HashMap::new();
     if let (Some(level), Some(home)) = (opts.level, &opts.home) {
-        let mut stack = vec![home.clone()];
+        let mut stack = vec![*home];
         while let Some(c) = stack.pop() {
             for r in regions.children(&c) {
                 if r.code.level() == level {
-                    by_name
-                        .entry(normalise(&r.name))
-                        .or_default()
-                        .push(r.code.clone());
+                    by_name.entry(normalise(&r.name)).or_default().push(r.code);
                 } else if r.code.level() < level {
-                    stack.push(r.code.clone());
+                    stack.push(r.code);
                 }
             }
         }
@@ -274,7 +271,7 @@ pub fn read_boundaries_with(
                     continue;
                 }
                 match by_name.get(&normalise(n)).map(Vec::as_slice) {
-                    Some([one]) => (one.clone(), true),
+                    Some([one]) => (*one, true),
                     Some(many) if many.len() > 1 => {
                         let codes: Vec<String> = many.iter().map(|c| c.dotted()).collect();
                         out.unmatched.push(miss(format!(

@@ -50,7 +50,7 @@ pub async fn load_boundaries(
             &GeoOptions {
                 level: Some(level),
                 code_property: None,
-                home: Some(home.clone()),
+                home: Some(*home),
             },
         )
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;

@@ -600,7 +600,7 @@ fn area_of(code: &RegionCode, level: Level) -> String {
         Level::Kabupaten => Level::Provinsi,
         Level::Provinsi => return String::new(),
     };
-    let mut a = code.clone();
+    let mut a = *code;
     while a.level() > target {
         match a.parent() {
             Some(p) => a = p,

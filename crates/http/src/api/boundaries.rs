@@ -90,7 +90,7 @@ pub async fn upload(
     let opts = GeoOptions {
         level: params.level,
         code_property: params.code_property.clone(),
-        home: Some(state.config.home_region.clone()),
+        home: Some(state.config.home_region),
     };
     let read = read_boundaries(text, &opts).map_err(|m| ApiError::invalid_field("body", m))?;
     if !read.unmatched.is_empty() && !params.skip_unmatched {
@@ -99,7 +99,7 @@ pub async fn upload(
             .iter()
             .map(|u| {
                 ProblemItem::new(
-                    &format!("fitur {}", u.feature),
+                    format!("fitur {}", u.feature),
                     match &u.name {
                         Some(n) => format!("{n}: {}", u.reason),
                         None => u.reason.clone(),

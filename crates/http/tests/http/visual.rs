@@ -345,9 +345,10 @@ async fn every_demo_table_has_a_chart_and_a_map() {
     );
     let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/reference/boundaries");
-    let loaded = satudata_demo::load_boundaries(store.as_ref(), &home, &[reference.clone()])
-        .await
-        .unwrap();
+    let loaded =
+        satudata_demo::load_boundaries(store.as_ref(), &home, std::slice::from_ref(&reference))
+            .await
+            .unwrap();
     if reference.exists() {
         assert_eq!(loaded, 15 + 240);
         assert_eq!(
@@ -361,7 +362,7 @@ async fn every_demo_table_has_a_chart_and_a_map() {
     let state = AppState::new(
         store.clone(),
         HttpConfig {
-            home_region: home.clone(),
+            home_region: home,
             instance_name: "Satu Data Musi Banyuasin".into(),
             base_url: "http://127.0.0.1".into(),
             secure_cookies: false,
