@@ -421,6 +421,9 @@ pub async fn resource_file(
     allow_data(&auth, &d)?;
     crate::audit_trail::restricted_read(&trail, &d, &format!("download {file}"));
     let version = version_of(&state, &r, q.version).await?;
+    if matches!(ext, "csv" | "json" | "xlsx") {
+        state.usage.download(d.id);
+    }
     let fname = format!("{}-{}-v{version}.{ext}", d.meta.slug, r.name);
     match ext {
         "csv" => {
@@ -465,6 +468,7 @@ pub async fn datapackage_json(
         )));
     }
     let doc = datapackage(&publish::site(&state), &data.package(), Paths::Remote);
+    state.usage.download(data.dataset.id);
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         serde_json::to_string_pretty(&doc).unwrap_or_default(),
@@ -497,6 +501,7 @@ pub async fn datapackage_zip(
         })
         .collect();
     let fname = format!("{}-datapackage.zip", data.dataset.meta.slug);
+    state.usage.download(data.dataset.id);
     // One row channel per table, filled one after the other by a single task.
     let mut receivers = vec![];
     let mut senders = vec![];

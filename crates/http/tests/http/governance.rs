@@ -584,6 +584,145 @@ async fn restricted_reads_are_audited() {
 }
 
 #[tokio::test]
+async fn ckan_datastore_search_of_restricted_data_is_audited_with_its_reader() {
+    let app = spawn().await;
+    let table = app
+        .store
+        .list_resources(app.fx.limited.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let path = format!("/api/3/action/datastore_search?resource_id={}", table.id);
+    let read = app.as_(Who::Pembina, Method::GET, &path, Body::None).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    // The public is refused (and nothing is read).
+    assert_eq!(app.public(&path).await.status, StatusCode::FORBIDDEN);
+    // Open data is not logged.
+    let open = format!(
+        "/api/3/action/datastore_search?resource_id={}",
+        app.fx.open_table.id
+    );
+    assert_eq!(app.public(&open).await.status, StatusCode::OK);
+    let page = app
+        .store
+        .list_audit(&satudata_store::governance::AuditQuery {
+            action: Some("read_restricted".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1, "{:?}", page.items);
+    let entry = &page.items[0].record;
+    assert_eq!(entry.actor_name, "pembina", "the CKAN token's user");
+    assert_eq!(entry.actor, Some(app.fx.users[&Who::Pembina].id));
+    assert_eq!(entry.entity_id, app.fx.limited.meta.slug);
+    assert!(
+        entry.detail.contains("datastore_search"),
+        "{}",
+        entry.detail
+    );
+    assert!(!entry.ip.is_empty());
+}
+
+#[tokio::test]
+async fn downloads_and_api_calls_are_counted_per_dataset_and_day() {
+    let app = spawn().await;
+    let slug = app.fx.open.meta.slug.clone();
+    let rid = app.fx.open_table.id;
+    let name = app.fx.open_table.name.clone();
+    let get = |path: String| {
+        let app = &app;
+        async move {
+            let a = app.public(&path).await;
+            (a.status, a)
+        }
+    };
+    // Downloads: files, Data Packages, the data API in a file format.
+    for path in [
+        format!("/dataset/{slug}/{name}.csv"),
+        format!("/dataset/{slug}/{name}.json"),
+        format!("/dataset/{slug}/datapackage.json"),
+        format!("/dataset/{slug}/datapackage.zip"),
+        format!("/api/v1/datasets/{slug}/rows?format=csv"),
+    ] {
+        let (status, a) = get(path.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {}", a.text);
+    }
+    // API calls: rows and aggregates as JSON, CKAN datastore_search.
+    let mut etag = None;
+    for path in [
+        format!("/api/v1/datasets/{slug}/rows"),
+        format!("/api/v1/resources/{rid}/rows"),
+        format!("/api/v1/datasets/{slug}/aggregate?rollup=kabupaten&sum=jumlah"),
+        format!("/api/3/action/datastore_search?resource_id={rid}"),
+    ] {
+        let (status, a) = get(path.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {}", a.text);
+        if etag.is_none() {
+            etag = a.headers.get("etag").cloned();
+        }
+    }
+    // Not counted: a schema, refused requests, a 304.
+    let (status, _) = get(format!("/dataset/{slug}/{name}.schema.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = get(format!("/api/v1/resources/{rid}/rows?version=99")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(format!("/api/v1/datasets/{slug}/rows?sort=tidak_ada")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let closed = format!("/dataset/{}/datapackage.zip", app.fx.closed.meta.slug);
+    assert_ne!(app.public(&closed).await.status, StatusCode::OK);
+    let not_modified = app
+        .http
+        .get(app.url(&format!("/api/v1/datasets/{slug}/rows")))
+        .header("if-none-match", etag.expect("rows have an ETag"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+
+    // The dataset JSON shows them at once (counts not yet flushed included).
+    let d = app.public(&format!("/api/v1/datasets/{slug}")).await.json();
+    assert_eq!(
+        d["usage"],
+        json!({"downloads": 5, "api_calls": 4, "downloads_30d": 5, "api_calls_30d": 4}),
+        "{d}"
+    );
+    let c = app
+        .as_(
+            Who::Admin,
+            Method::GET,
+            &format!("/api/v1/datasets/{}", app.fx.closed.meta.slug),
+            Body::None,
+        )
+        .await
+        .json();
+    assert_eq!(c["usage"]["downloads"], 0, "{c}");
+
+    // A graceful stop writes what was counted: the store has every use, and the open dataset
+    // leads the most used list.
+    let (open_id, limited_id) = (app.fx.open.id, app.fx.limited.id);
+    let (store, _fx, _dir) = app.stop().await;
+    let stored = store.dataset_usage(open_id, None).await.unwrap();
+    assert_eq!((stored.downloads, stored.api_calls), (5, 4));
+    let since = (Utc::now() + Duration::hours(7)).date_naive() - Duration::days(1);
+    let most = store
+        .most_used_datasets(since, &[satudata_core::dataset::Access::Terbuka], 10)
+        .await
+        .unwrap();
+    assert_eq!(most.len(), 1, "{most:?}");
+    assert_eq!(
+        (most[0].dataset_id, most[0].downloads, most[0].api_calls),
+        (open_id, 5, 4)
+    );
+    assert_eq!(
+        store.dataset_usage(limited_id, None).await.unwrap().total(),
+        0
+    );
+}
+
+#[tokio::test]
 async fn daftar_data_round_trips_through_xlsx_and_feeds_kemutakhiran() {
     let app = spawn().await;
     let today = (Utc::now() + Duration::hours(7)).date_naive();
