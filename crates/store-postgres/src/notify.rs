@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use satudata_core::dataset::Access;
 use satudata_core::notification::{Audience, NewNotification, Notification};
 use satudata_core::{new_id, Id};
-use satudata_core::dataset::Access;
 use satudata_store::governance::{MostUsed, UsageDelta, UsageTotals};
 use satudata_store::{StoreError, StoreResult};
 use sqlx::{PgConnection, Row as _};

@@ -19,8 +19,7 @@ use satudata_core::user::{NewUser, Role, User};
 use satudata_core::value::Value;
 use satudata_core::{new_id, Id};
 use satudata_store::governance::{
-    UsageDelta, UsageTotals,
-    AuditQuery, NewTransition, PlanQuery, QueueQuery, SubmissionChecks,
+    AuditQuery, NewTransition, PlanQuery, QueueQuery, SubmissionChecks, UsageDelta, UsageTotals,
 };
 use satudata_store::{NewVersion, Store, StoreError, VecRowSource};
 

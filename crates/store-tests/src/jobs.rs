@@ -156,7 +156,10 @@ pub async fn jobs_queue_claim_and_complete(store: Arc<dyn Store>) {
         .await
         .expect("by version")
         .expect("the job of version 1");
-    assert_eq!((by_version.id, by_version.report), (done.id, done.report.clone()));
+    assert_eq!(
+        (by_version.id, by_version.report),
+        (done.id, done.report.clone())
+    );
     assert!(store
         .import_job_for_version(res.id, 2)
         .await
