@@ -455,11 +455,13 @@ pub async fn resource_file(
 pub async fn datapackage_json(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
     let d = dataset(&state, &auth, &slug).await?;
     // A package is its data: its resources point at downloads the reader must be able to fetch.
     allow_data(&auth, &d)?;
+    crate::audit_trail::restricted_read(&trail, &d, "download datapackage.json");
     let data = publish::load(&state, &mut Cache::default(), &auth.principal, d).await?;
     if !data.resources.iter().any(|e| e.has_rows()) {
         // A Data Package needs at least one resource.
@@ -481,10 +483,12 @@ pub async fn datapackage_json(
 pub async fn datapackage_zip(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
     let d = dataset(&state, &auth, &slug).await?;
     allow_data(&auth, &d)?;
+    crate::audit_trail::restricted_read(&trail, &d, "download datapackage.zip");
     let data = publish::load(&state, &mut Cache::default(), &auth.principal, d).await?;
     let doc = datapackage(&publish::site(&state), &data.package(), Paths::Local);
     let tables: Vec<(Id, String, TableSchema)> = data

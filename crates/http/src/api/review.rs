@@ -384,7 +384,7 @@ fn notification(
     })
 }
 
-async fn act(
+pub(crate) async fn act(
     state: AppState,
     auth: Auth,
     trail: AuditTrail,

@@ -405,7 +405,8 @@ impl satudata_store::GovernanceStore for CountingStore {
         &self,
         counts: Vec<satudata_store::governance::UsageDelta>,
     ) -> StoreResult<()> {
-        self.count("add_usage");
+        // Not counted as a write: usage counters are telemetry that GETs are meant to feed (the
+        // flusher writes them every few seconds), not state a GET changes.
         self.inner.add_usage(counts).await
     }
     async fn dataset_usage(
@@ -413,7 +414,6 @@ impl satudata_store::GovernanceStore for CountingStore {
         dataset_id: Id,
         since: Option<chrono::NaiveDate>,
     ) -> StoreResult<satudata_store::governance::UsageTotals> {
-        self.count("dataset_usage");
         self.inner.dataset_usage(dataset_id, since).await
     }
     async fn most_used_datasets(
@@ -422,7 +422,6 @@ impl satudata_store::GovernanceStore for CountingStore {
         access: &[satudata_core::dataset::Access],
         limit: u32,
     ) -> StoreResult<Vec<satudata_store::governance::MostUsed>> {
-        self.count("most_used_datasets");
         self.inner.most_used_datasets(since, access, limit).await
     }
     async fn usage_since(&self, since: chrono::NaiveDate) -> StoreResult<Vec<(Id, u64)>> {
@@ -467,7 +466,6 @@ impl satudata_store::jobs::JobStore for CountingStore {
         resource_id: Id,
         number: i32,
     ) -> StoreResult<Option<jobs::Job>> {
-        self.count("import_job_for_version");
         self.inner.import_job_for_version(resource_id, number).await
     }
     async fn list_jobs(&self, q: &jobs::JobQuery) -> StoreResult<satudata_store::Page<jobs::Job>> {

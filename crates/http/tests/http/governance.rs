@@ -573,6 +573,22 @@ async fn restricted_reads_are_audited() {
     assert_eq!(page.total, 1, "only the restricted read is logged");
     assert_eq!(page.items[0].record.actor_name, "pembina");
     assert_eq!(page.items[0].record.entity_id, app.fx.limited.meta.slug);
+    // Data Packages of restricted data are downloads of it too.
+    for file in ["datapackage.json", "datapackage.zip"] {
+        let path = format!("/dataset/{}/{file}", app.fx.limited.meta.slug);
+        let a = app.as_(Who::Pembina, Method::GET, &path, Body::None).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text);
+    }
+    let page = app
+        .store
+        .list_audit(&satudata_store::governance::AuditQuery {
+            action: Some("read_restricted".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3, "{:?}", page.items);
+    assert!(page.items[0].record.detail.contains("datapackage"));
     assert!(
         app.store
             .list_audit(&Default::default())
@@ -1284,12 +1300,26 @@ async fn bench_dashboard_and_queue() {
     use std::time::Instant;
 
     let (opds, per_opd, versions, items) = (100usize, 10usize, 20usize, 5_000usize);
+    // SATUDATA_BENCH_BACKEND=postgres runs it on a fresh database of SATUDATA_TEST_POSTGRES_URL.
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(
-        satudata_store_sqlite::SqliteStore::open(&dir.path().join("bench.db"))
-            .await
-            .unwrap(),
-    );
+    let backend = std::env::var("SATUDATA_BENCH_BACKEND").unwrap_or_else(|_| "sqlite".into());
+    let (store, _pg): (Arc<dyn Store>, _) = match backend.as_str() {
+        "postgres" => {
+            let (s, db) = satudata_store_postgres::testing::fresh_store()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            (Arc::new(s), Some(db))
+        }
+        _ => (
+            Arc::new(
+                satudata_store_sqlite::SqliteStore::open(&dir.path().join("bench.db"))
+                    .await
+                    .unwrap(),
+            ),
+            None,
+        ),
+    };
+    eprintln!("backend: {}", store.backend());
     let started = Instant::now();
     let metas: Vec<OrganizationMeta> = (0..opds)
         .map(|i| OrganizationMeta {

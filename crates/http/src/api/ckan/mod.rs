@@ -5,6 +5,7 @@
 //! `X-CKAN-API-Key`. The mappings are in `satudata_interop::ckan`; permissions come from
 //! [`satudata_core::access::decide`].
 
+mod data;
 mod datastore;
 pub mod doc;
 mod read;
