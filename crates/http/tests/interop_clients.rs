@@ -526,6 +526,8 @@ fn frictionless_validates_data_packages() {
         .iter()
         .filter(|r| r["num_resources"].as_u64() > Some(0))
         .map(|r| r["name"].as_str().unwrap())
+        // What the create test adds meanwhile has a table but only a draft: no package yet.
+        .filter(|n| !n.ends_with("-ckanapi"))
         .collect();
     assert!(names.len() >= 20, "{}", names.len());
     for name in names.iter().step_by(6) {
