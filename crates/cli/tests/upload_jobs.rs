@@ -168,6 +168,14 @@ async fn an_upload_becomes_a_job_with_a_report_and_a_draft_version() {
     .await;
     assert_eq!(j["report"]["valid"], true, "{j}");
     assert_eq!(j["version"], 1, "{j}");
+    assert_eq!(
+        j["report"]["profile"]["rows"], 2,
+        "the profile is kept: {j}"
+    );
+    assert!(
+        j["report"]["plausibility"].is_null(),
+        "nothing published to compare with: {j}"
+    );
     assert_eq!(versions(&server, &token, &resource).await.len(), 1);
     assert_eq!(
         j["rows_processed"], 2,
@@ -189,6 +197,84 @@ async fn an_upload_becomes_a_job_with_a_report_and_a_draft_version() {
             .contains("sudah selesai"),
         "{problem}"
     );
+
+    // Publish version 1; version 2 has the RIBU mistake (1,000×) in one row.
+    for step in ["submit", "publish"] {
+        let r = post(&server, &token, &format!("{resource}/versions/1/{step}")).await;
+        assert!(r["state"].is_string(), "{step}: {r}");
+    }
+    let ribu = upload(
+        &server,
+        &token,
+        &resource,
+        "kader-2025.csv",
+        b"kode_desa,tahun,jumlah\n1606012001,2025,12000\n1606012002,2025,10\n".to_vec(),
+    )
+    .await;
+    let j = wait_for(&server, &token, &ribu, |j| {
+        j["state"] == "done" || j["state"] == "failed"
+    })
+    .await;
+    assert_eq!(j["version"], 2, "{j}");
+    let plaus = &j["report"]["plausibility"];
+    assert_eq!(plaus["againstVersion"], 1, "{j}");
+    assert_eq!(plaus["items"][0]["rowNumber"], 2, "{j}");
+
+    // The automatic checks at submission carry the validation report and the plausibility.
+    let sub = post(&server, &token, &format!("{resource}/versions/2/submit")).await;
+    let result = |report: &Value, p: &str| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["principle"] == p)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {p} in {report}"))
+    };
+    assert_eq!(result(&sub["checks"], "validasi")["passed"], true, "{sub}");
+    let p = result(&sub["checks"], "plausibilitas");
+    assert_eq!(p["passed"], false, "{sub}");
+    let reasons = p["reasons"].to_string();
+    assert!(reasons.contains("versi terbit 1"), "{reasons}");
+    assert!(reasons.contains("Baris 2, kolom 'jumlah'"), "{reasons}");
+    assert_eq!(sub["checks"]["passed"], false);
+    // The walidata's review shows them, with the stored upload report.
+    let detail: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/resources/{resource}/versions/2/review",
+            server.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        result(&detail["checks"], "plausibilitas")["passed"],
+        false,
+        "{detail}"
+    );
+    assert_eq!(detail["upload"]["filename"], "kader-2025.csv", "{detail}");
+    assert_eq!(detail["upload"]["validation"]["valid"], true);
+    // The row, and the column's largest value (12 → 12,000).
+    assert_eq!(detail["upload"]["plausibility"]["warnings"], 2, "{detail}");
+    assert_eq!(detail["upload"]["profile"]["rows"], 2);
+}
+
+/// POST `{base}/api/v1/resources/{path}` with no body; the JSON answer (status checked: 200).
+async fn post(server: &Server, token: &str, path: &str) -> Value {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/resources/{path}", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{path}: {body}");
+    body
 }
 
 #[tokio::test(flavor = "multi_thread")]

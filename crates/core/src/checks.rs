@@ -1,6 +1,7 @@
 //! The automatic checks of every submission against the four principles of Satu Data Indonesia
 //! (Perpres 39/2019): Standar Data, Metadata, Interoperabilitas and Kode Referensi — plus, when the
-//! upload came with one, the validation report of the import.
+//! version came from an upload, the validation report of the import and its plausibility against
+//! the previous published version.
 //!
 //! Pure functions over the metadata, the table schema and summaries computed elsewhere (a
 //! [`RegionTally`] per region column, the validation outcome), so the same checks run in the API,
@@ -27,6 +28,8 @@ pub enum Principle {
     KodeReferensi,
     /// The validation report of the import (data-standards issue).
     Validasi,
+    /// Suspicious jumps and zeros against the previous published version (data-standards issue).
+    Plausibilitas,
 }
 
 impl Principle {
@@ -38,6 +41,7 @@ impl Principle {
             Principle::Interoperabilitas => "Interoperabilitas",
             Principle::KodeReferensi => "Kode Referensi",
             Principle::Validasi => "Validasi data",
+            Principle::Plausibilitas => "Kewajaran nilai",
         }
     }
 }
@@ -151,6 +155,19 @@ pub struct ValidationOutcome {
     pub messages: Vec<String>,
 }
 
+/// The import's comparison with the previous published version, as far as the checks need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlausibilityOutcome {
+    /// The published version compared with.
+    pub against_version: i32,
+    /// Suspicious values and columns found.
+    pub warnings: u64,
+    /// The first few, for the reasons (with row and column).
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
 /// Everything the checks look at.
 #[derive(Debug, Clone, Copy)]
 pub struct CheckInput<'a> {
@@ -161,6 +178,7 @@ pub struct CheckInput<'a> {
     pub file_formats: &'a [String],
     pub regions: &'a [RegionTally],
     pub validation: Option<&'a ValidationOutcome>,
+    pub plausibility: Option<&'a PlausibilityOutcome>,
 }
 
 fn filled(s: &Option<String>) -> bool {
@@ -416,6 +434,25 @@ fn validasi(v: &ValidationOutcome) -> CheckResult {
     )
 }
 
+fn plausibilitas(p: &PlausibilityOutcome) -> CheckResult {
+    let mut reasons = vec![];
+    if p.warnings > 0 {
+        reasons.push(format!(
+            "{} nilai atau kolom mencurigakan dibanding versi terbit {} (lonjakan 100× atau lebih, atau nol padahal sebelumnya berisi). Periksa satuan (RIBU) dan sel kosong; bila nilainya memang benar, walidata tetap dapat menyetujui.",
+            p.warnings, p.against_version
+        ));
+        reasons.extend(p.messages.iter().take(10).cloned());
+    }
+    result(
+        Principle::Plausibilitas,
+        reasons,
+        &format!(
+            "Tidak ada lonjakan atau nol mencurigakan dibanding versi terbit {}.",
+            p.against_version
+        ),
+    )
+}
+
 fn result(principle: Principle, problems: Vec<String>, ok: &str) -> CheckResult {
     let passed = problems.is_empty();
     CheckResult {
@@ -440,6 +477,9 @@ pub fn run_checks(input: &CheckInput<'_>) -> CheckReport {
     ];
     if let Some(v) = input.validation {
         results.push(validasi(v));
+    }
+    if let Some(p) = input.plausibility {
+        results.push(plausibilitas(p));
     }
     CheckReport {
         passed: results.iter().all(|r| r.passed),
@@ -496,6 +536,7 @@ mod tests {
             file_formats: &[],
             regions: &[t],
             validation: None,
+            plausibility: None,
         });
         assert!(r.passed, "{r:#?}");
         assert_eq!(r.results.len(), 4);
@@ -514,6 +555,7 @@ mod tests {
             file_formats: &[],
             regions: &[],
             validation: None,
+            plausibility: None,
         });
         let sd = r.get(Principle::StandarData).unwrap();
         assert!(!sd.passed);
@@ -548,6 +590,7 @@ mod tests {
             file_formats: &[],
             regions: &[t],
             validation: None,
+            plausibility: None,
         });
         let kr = r.get(Principle::KodeReferensi).unwrap();
         assert!(!kr.passed);
@@ -564,6 +607,7 @@ mod tests {
             file_formats: &[],
             regions: &[],
             validation: None,
+            plausibility: None,
         });
         assert!(!r.get(Principle::KodeReferensi).unwrap().passed);
         let pdf = vec!["application/pdf".to_string()];
@@ -577,8 +621,17 @@ mod tests {
                 warnings: 0,
                 messages: vec!["Baris 3: bukan angka".into()],
             }),
+            plausibility: Some(&PlausibilityOutcome {
+                against_version: 1,
+                warnings: 1,
+                messages: vec!["Baris 4, kolom 'jumlah': nilai 451.300 adalah 1.000× …".into()],
+            }),
         });
         assert!(!r.get(Principle::Interoperabilitas).unwrap().passed);
         assert!(!r.get(Principle::Validasi).unwrap().passed);
+        let p = r.get(Principle::Plausibilitas).unwrap();
+        assert!(!p.passed);
+        assert!(p.reasons[0].contains("versi terbit 1"), "{:?}", p.reasons);
+        assert!(p.reasons[1].contains("jumlah"));
     }
 }

@@ -55,6 +55,14 @@ impl RequestAudit {
 pub struct AuditTrail(Option<Arc<RequestAudit>>);
 
 impl AuditTrail {
+    /// Remember who the request acts for, when a handler authenticates by itself (the CKAN API's
+    /// tokens) rather than through the [`Auth`] extractor.
+    pub fn set_auth(&self, auth: &Auth) {
+        if let Some(r) = &self.0 {
+            r.set_auth(auth);
+        }
+    }
+
     /// Note an event.
     pub fn note(
         &self,

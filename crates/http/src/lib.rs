@@ -37,6 +37,7 @@ mod publish;
 mod region_index;
 mod routes;
 mod state;
+pub mod usage;
 pub mod visual;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
@@ -57,19 +58,24 @@ pub fn router(state: AppState) -> axum::Router {
 }
 
 /// Serve the application on `listener` until `shutdown` completes, then finish the requests in
-/// flight and return (graceful shutdown).
+/// flight and return (graceful shutdown). Usage counts are flushed to the store periodically
+/// while serving and once more at the end.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state);
+    let app = router(state.clone());
+    let flusher = usage::spawn_flusher(state.clone());
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "serving HTTP");
     }
     // The peer address is recorded in the audit log.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    flusher.abort();
+    usage::flush_logged(&state).await;
+    served
 }

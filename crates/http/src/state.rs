@@ -38,6 +38,8 @@ pub struct AppState {
     /// Where attachments and uploaded data files are kept. In memory until [`AppState::with_files`]
     /// sets the instance's file store (the server always does).
     pub(crate) files: satudata_files::FileStore,
+    /// Downloads and API calls counted in memory, flushed to the store in batches.
+    pub(crate) usage: Arc<crate::usage::UsageCounter>,
 }
 
 impl AppState {
@@ -55,7 +57,14 @@ impl AppState {
             catalog: Arc::default(),
             regions: Arc::default(),
             files: satudata_files::FileStore::memory(),
+            usage: Arc::default(),
         }
+    }
+
+    /// Write the usage counts counted so far to the store (the server does it every few seconds
+    /// and when it stops; see [`crate::usage`]). On failure the counts are kept for the next flush.
+    pub async fn flush_usage(&self) -> satudata_store::StoreResult<usize> {
+        self.usage.flush(self.store.as_ref()).await
     }
 
     /// Keep attachments and uploads in this file store (a local directory or S3-compatible storage).

@@ -391,6 +391,44 @@ fn ckanapi_package_create_with_a_token() {
     ))
     .unwrap();
     assert_eq!(shown["tags"][0]["name"], "imunisasi");
+    // Data sent with resource_create (upload@FILE, multipart) is a draft for the walidata to
+    // check: the public reads nothing until it is published.
+    std::fs::write(
+        server().dir.path().join("imunisasi.csv"),
+        "tahun,cakupan\n2024,91.5\n2025,93.2\n",
+    )
+    .unwrap();
+    let created: Value = serde_json::from_str(&ok(
+        "ckanapi",
+        &[
+            "action",
+            "resource_create",
+            "-r",
+            url(),
+            "-a",
+            &token,
+            "package_id=cakupan-imunisasi-ckanapi",
+            "name=Cakupan per tahun",
+            r#"schema={"fields": [{"name": "tahun", "type": "year"}, {"name": "cakupan", "type": "number", "unit": "persen"}]}"#,
+            "upload@imunisasi.csv",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(created["satudata_version"]["state"], "draf", "{created}");
+    assert_eq!(created["satudata_version"]["row_count"], 2, "{created}");
+    let rid = created["id"].as_str().unwrap().to_string();
+    let public: Value = serde_json::from_str(&ok(
+        "ckanapi",
+        &[
+            "action",
+            "datastore_search",
+            "-r",
+            url(),
+            &format!("resource_id={rid}"),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(public["total"], 0, "a draft is not public: {public}");
     // The produsen of Dinkes may not write for another organisation, and nobody without a token.
     let other = run(
         "ckanapi",
@@ -503,6 +541,8 @@ fn frictionless_validates_data_packages() {
         .iter()
         .filter(|r| r["num_resources"].as_u64() > Some(0))
         .map(|r| r["name"].as_str().unwrap())
+        // What the create test adds meanwhile has a table but only a draft: no package yet.
+        .filter(|n| !n.ends_with("-ckanapi"))
         .collect();
     assert!(names.len() >= 20, "{}", names.len());
     for name in names.iter().step_by(6) {

@@ -14,6 +14,9 @@ use satudata_formats::validate::{Report, ValidateOptions, Validator};
 use satudata_store::jobs::JobLease;
 use satudata_store::{NewVersion, RowSource, Store, StoreError};
 
+use crate::plausibility::{previous_published, Plausibility, PlausibilityReport};
+use satudata_formats::profile::Profile;
+
 /// Rows sent to the store at a time; with the channel's capacity this bounds memory.
 pub const BATCH_ROWS: usize = 2_000;
 
@@ -48,7 +51,36 @@ impl std::fmt::Display for ImportError {
 #[derive(Debug)]
 pub struct ImportOutcome {
     pub report: Report,
+    /// The profile of the valid rows read.
+    pub profile: Profile,
+    /// The comparison with the previous published version (`None` when there is none).
+    pub plausibility: Option<PlausibilityReport>,
     pub version: Result<Version, StoreError>,
+}
+
+impl ImportOutcome {
+    /// The report as stored with the job: the validation report with `profile` and
+    /// `plausibility` added.
+    pub fn report_json(&self) -> Option<serde_json::Value> {
+        report_json(&self.report, &self.profile, self.plausibility.as_ref())
+    }
+}
+
+/// The validation report with the profile and the plausibility report added (the job's report).
+fn report_json(
+    report: &Report,
+    profile: &Profile,
+    plausibility: Option<&PlausibilityReport>,
+) -> Option<serde_json::Value> {
+    let mut v = serde_json::to_value(report).ok()?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("profile".into(), serde_json::to_value(profile).ok()?);
+        o.insert(
+            "plausibility".into(),
+            serde_json::to_value(plausibility).ok()?,
+        );
+    }
+    Some(v)
 }
 
 /// The row source of an import: typed rows from the reader thread, and its report once done.
@@ -93,7 +125,8 @@ pub async fn load_code_lists(
 
 /// Validate what `open` reads against `schema` and, if every row is valid, write it as the next
 /// version of `resource_id` (a draf). The code lists the schema refers to are read from the store
-/// first ([`load_code_lists`]). `progress` is called with the rows read so far every few
+/// first ([`load_code_lists`]). The valid rows are profiled and compared with the latest published
+/// version ([`crate::plausibility`]); both go into the stored report. `progress` is called with the rows read so far every few
 /// thousand rows (from a blocking thread); setting `cancel` aborts the import, writing nothing.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_table<O, P>(
@@ -114,10 +147,15 @@ where
     load_code_lists(store, &schema, &mut opts)
         .await
         .map_err(|e| ImportError::Internal(format!("daftar kode tidak dapat dibaca: {e}")))?;
+    let previous = previous_published(store, resource_id, &schema)
+        .await
+        .map_err(|e| ImportError::Internal(format!("previous published version: {e}")))?;
+    let mut plausibility = Plausibility::new(&schema, previous);
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Row>, String>>(4);
     let report_slot = Arc::new(Mutex::new(None));
     let slot = report_slot.clone();
-    let reader_task = tokio::task::spawn_blocking(move || -> Result<Report, String> {
+    type Finished = (Report, Profile, Option<PlausibilityReport>);
+    let reader_task = tokio::task::spawn_blocking(move || -> Result<Finished, String> {
         let reader = match open() {
             Ok(r) => r,
             Err(e) => {
@@ -141,7 +179,8 @@ where
                 progress(n);
                 if cancel.load(Ordering::Relaxed) {
                     let _ = tx.blocking_send(Err("impor dibatalkan".into()));
-                    return Ok(validator.finish());
+                    let (profile, plaus) = plausibility.finish();
+                    return Ok((validator.finish(), profile, plaus));
                 }
             }
             if !sending {
@@ -152,7 +191,8 @@ where
                 batch.clear();
                 continue;
             }
-            if let Some((_, values)) = validator.row() {
+            if let Some((row_number, values)) = validator.row() {
+                plausibility.observe(row_number, values);
                 batch.push(values.to_vec());
                 if batch.len() == BATCH_ROWS
                     && tx
@@ -168,8 +208,9 @@ where
         }
         progress(n);
         let report = validator.finish();
+        let (profile, plaus) = plausibility.finish();
         if let Ok(mut s) = slot.lock() {
-            *s = serde_json::to_value(&report).ok();
+            *s = report_json(&report, &profile, plaus.as_ref());
         }
         if cancel.load(Ordering::Relaxed) {
             let _ = tx.blocking_send(Err("impor dibatalkan".into()));
@@ -180,7 +221,7 @@ where
         } else {
             let _ = tx.blocking_send(Err("berkas tidak sah; tidak ada yang disimpan".into()));
         }
-        Ok(report)
+        Ok((report, profile, plaus))
     });
 
     let mut source = ImportSource {
@@ -200,9 +241,14 @@ where
         }
     };
     drop(source);
-    let report = reader_task
+    let (report, profile, plausibility) = reader_task
         .await
         .map_err(|e| ImportError::Internal(format!("reader task failed: {e}")))?
         .map_err(ImportError::Unusable)?;
-    Ok(ImportOutcome { report, version })
+    Ok(ImportOutcome {
+        report,
+        profile,
+        plausibility,
+        version,
+    })
 }

@@ -7,7 +7,9 @@
 //!   stores the report. See docs/decisions/0008-jobs.md.
 
 pub mod import;
+pub mod plausibility;
 pub mod runner;
 
 pub use import::{import_table, load_code_lists, ImportError, ImportOutcome, ImportTarget};
+pub use plausibility::PlausibilityReport;
 pub use runner::{Runner, RunnerConfig};

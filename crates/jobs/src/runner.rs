@@ -219,7 +219,7 @@ impl Runner {
             }),
             Err(ImportError::Internal(msg)) => failed(msg),
             Ok(o) => {
-                let report = serde_json::to_value(&o.report).ok();
+                let report = o.report_json();
                 match o.version {
                     Ok(_) => None,
                     Err(StoreError::Source(_)) if !o.report.valid => Some(JobEnd {

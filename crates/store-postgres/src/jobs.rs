@@ -140,6 +140,25 @@ impl JobStore for PostgresStore {
         fetch_job(&mut conn, id).await
     }
 
+    async fn import_job_for_version(
+        &self,
+        resource_id: Id,
+        number: i32,
+    ) -> StoreResult<Option<Job>> {
+        sqlx::query(&format!(
+            "SELECT {SELECT_COLS} FROM jobs WHERE resource_id = $1 AND version = $2 \
+             AND state = 'done' ORDER BY created_at DESC LIMIT 1"
+        ))
+        .bind(resource_id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(job_from_row)
+        .transpose()
+    }
+
     async fn list_jobs(&self, q: &JobQuery) -> StoreResult<Page<Job>> {
         let cond =
             "($1::uuid IS NULL OR resource_id = $1) AND ($2::uuid IS NULL OR created_by = $2)";

@@ -3,8 +3,10 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use satudata_core::dataset::Access;
 use satudata_core::notification::{Audience, NewNotification, Notification};
 use satudata_core::{new_id, Id};
+use satudata_store::governance::{MostUsed, UsageDelta, UsageTotals};
 use satudata_store::{StoreError, StoreResult};
 use sqlx::{PgConnection, Row as _};
 
@@ -129,27 +131,92 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub(crate) async fn add_usage_impl(
-        &self,
-        counts: Vec<(Id, NaiveDate, u64)>,
-    ) -> StoreResult<()> {
+    pub(crate) async fn add_usage_impl(&self, counts: Vec<UsageDelta>) -> StoreResult<()> {
         if counts.is_empty() {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        for (dataset, day, n) in counts {
+        for c in counts {
+            let downloads = i64::try_from(c.downloads).unwrap_or(i64::MAX);
+            let api_calls = i64::try_from(c.api_calls).unwrap_or(i64::MAX);
             sqlx::query(
-                "INSERT INTO usage_counts (dataset_id, day, n) VALUES ($1, $2, $3) \
-                 ON CONFLICT (dataset_id, day) DO UPDATE SET n = usage_counts.n + excluded.n",
+                "INSERT INTO usage_counts (dataset_id, day, n, downloads, api_calls) \
+                 VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (dataset_id, day) DO UPDATE SET n = usage_counts.n + excluded.n, \
+                 downloads = usage_counts.downloads + excluded.downloads, \
+                 api_calls = usage_counts.api_calls + excluded.api_calls",
             )
-            .bind(dataset)
-            .bind(day)
-            .bind(i64::try_from(n).unwrap_or(i64::MAX))
+            .bind(c.dataset_id)
+            .bind(c.day)
+            .bind(downloads.saturating_add(api_calls))
+            .bind(downloads)
+            .bind(api_calls)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)
+    }
+
+    pub(crate) async fn dataset_usage_impl(
+        &self,
+        dataset_id: Id,
+        since: Option<NaiveDate>,
+    ) -> StoreResult<UsageTotals> {
+        let (downloads, api_calls): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(downloads), 0)::bigint, COALESCE(SUM(api_calls), 0)::bigint \
+             FROM usage_counts WHERE dataset_id = $1 AND ($2::date IS NULL OR day >= $2)",
+        )
+        .bind(dataset_id)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(UsageTotals {
+            downloads: downloads.max(0) as u64,
+            api_calls: api_calls.max(0) as u64,
+        })
+    }
+
+    pub(crate) async fn most_used_datasets_impl(
+        &self,
+        since: NaiveDate,
+        access: &[Access],
+        limit: u32,
+    ) -> StoreResult<Vec<MostUsed>> {
+        let levels: Vec<String> = access.iter().map(|a| a.as_str().to_string()).collect();
+        let rows = sqlx::query(
+            "SELECT d.id, d.slug, d.title, d.organization_id, u.downloads, u.api_calls \
+             FROM (SELECT dataset_id, SUM(downloads)::bigint AS downloads, \
+                          SUM(api_calls)::bigint AS api_calls, SUM(n)::bigint AS n \
+                   FROM usage_counts WHERE day >= $1 GROUP BY dataset_id) u \
+             JOIN datasets d ON d.id = u.dataset_id \
+             WHERE d.deleted_at IS NULL AND u.n > 0 \
+               AND (cardinality($2::text[]) = 0 OR d.access = ANY($2)) \
+               AND EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id \
+                           AND r.deleted_at IS NULL AND (r.kind = 'file' OR EXISTS \
+                           (SELECT 1 FROM versions v WHERE v.resource_id = r.id \
+                            AND v.state = 'terbit'))) \
+             ORDER BY u.n DESC, d.title, d.id LIMIT $3",
+        )
+        .bind(since)
+        .bind(&levels)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MostUsed {
+                    dataset_id: r.try_get("id").map_err(db_err)?,
+                    slug: r.try_get("slug").map_err(db_err)?,
+                    title: r.try_get("title").map_err(db_err)?,
+                    organization_id: r.try_get("organization_id").map_err(db_err)?,
+                    downloads: r.try_get::<i64, _>("downloads").map_err(db_err)?.max(0) as u64,
+                    api_calls: r.try_get::<i64, _>("api_calls").map_err(db_err)?.max(0) as u64,
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn usage_since_impl(&self, since: NaiveDate) -> StoreResult<Vec<(Id, u64)>> {

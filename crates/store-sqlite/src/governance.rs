@@ -150,8 +150,28 @@ impl GovernanceStore for SqliteStore {
         self.mark_notification_read_impl(user_id, id).await
     }
 
-    async fn add_usage(&self, counts: Vec<(Id, NaiveDate, u64)>) -> StoreResult<()> {
+    async fn add_usage(
+        &self,
+        counts: Vec<satudata_store::governance::UsageDelta>,
+    ) -> StoreResult<()> {
         self.add_usage_impl(counts).await
+    }
+
+    async fn dataset_usage(
+        &self,
+        dataset_id: Id,
+        since: Option<NaiveDate>,
+    ) -> StoreResult<satudata_store::governance::UsageTotals> {
+        self.dataset_usage_impl(dataset_id, since).await
+    }
+
+    async fn most_used_datasets(
+        &self,
+        since: NaiveDate,
+        access: &[satudata_core::dataset::Access],
+        limit: u32,
+    ) -> StoreResult<Vec<satudata_store::governance::MostUsed>> {
+        self.most_used_datasets_impl(since, access, limit).await
     }
 
     async fn usage_since(&self, since: NaiveDate) -> StoreResult<Vec<(Id, u64)>> {

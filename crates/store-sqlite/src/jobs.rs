@@ -179,6 +179,25 @@ impl JobStore for SqliteStore {
         Ok(fetch_job(&mut conn, id).await?.map(overlay))
     }
 
+    async fn import_job_for_version(
+        &self,
+        resource_id: Id,
+        number: i32,
+    ) -> StoreResult<Option<Job>> {
+        sqlx::query(&format!(
+            "SELECT {COLS} FROM jobs WHERE resource_id = ? AND version = ? AND state = 'done' \
+             ORDER BY created_at DESC LIMIT 1"
+        ))
+        .bind(resource_id)
+        .bind(number)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(job_from_row)
+        .transpose()
+    }
+
     async fn list_jobs(&self, q: &JobQuery) -> StoreResult<Page<Job>> {
         let cond = "(? IS NULL OR resource_id = ?) AND (? IS NULL OR created_by = ?)";
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM jobs WHERE {cond}"))

@@ -19,7 +19,7 @@ use satudata_core::user::{NewUser, Role, User};
 use satudata_core::value::Value;
 use satudata_core::{new_id, Id};
 use satudata_store::governance::{
-    AuditQuery, NewTransition, PlanQuery, QueueQuery, SubmissionChecks,
+    AuditQuery, NewTransition, PlanQuery, QueueQuery, SubmissionChecks, UsageDelta, UsageTotals,
 };
 use satudata_store::{NewVersion, Store, StoreError, VecRowSource};
 
@@ -714,26 +714,54 @@ pub async fn gov_notifications(store: Arc<dyn Store>) {
     assert!(all.iter().any(|x| x.read_at.is_some()));
 }
 
-/// Usage counts add up per dataset; quality snapshots are kept per month.
+fn uses(dataset_id: Id, d: NaiveDate, downloads: u64, api_calls: u64) -> UsageDelta {
+    UsageDelta {
+        dataset_id,
+        day: d,
+        downloads,
+        api_calls,
+    }
+}
+
+/// Usage counts add up per dataset, day and kind; quality snapshots are kept per month.
 pub async fn gov_usage_and_snapshots(store: Arc<dyn Store>) {
     let (x, y) = (new_id(), new_id());
     store
         .add_usage(vec![
-            (x, day(2026, 1, 1), 3),
-            (x, day(2026, 2, 1), 4),
-            (y, day(2026, 2, 1), 1),
+            uses(x, day(2026, 1, 1), 3, 0),
+            uses(x, day(2026, 2, 1), 1, 3),
+            uses(y, day(2026, 2, 1), 0, 1),
         ])
         .await
         .unwrap();
     store
-        .add_usage(vec![(x, day(2026, 2, 1), 10)])
+        .add_usage(vec![uses(x, day(2026, 2, 1), 4, 6)])
         .await
         .unwrap();
+    store.add_usage(vec![]).await.unwrap();
     let mut u = store.usage_since(day(2026, 2, 1)).await.unwrap();
     u.sort();
     let mut want = vec![(x, 14), (y, 1)];
     want.sort();
     assert_eq!(u, want);
+    assert_eq!(
+        store.dataset_usage(x, None).await.unwrap(),
+        UsageTotals {
+            downloads: 8,
+            api_calls: 9
+        }
+    );
+    assert_eq!(
+        store.dataset_usage(x, Some(day(2026, 2, 1))).await.unwrap(),
+        UsageTotals {
+            downloads: 5,
+            api_calls: 9
+        }
+    );
+    assert_eq!(
+        store.dataset_usage(new_id(), None).await.unwrap(),
+        UsageTotals::default()
+    );
     store.put_quality_snapshot(x, "2026-02", 3.1).await.unwrap();
     store.put_quality_snapshot(x, "2026-01", 2.5).await.unwrap();
     store.put_quality_snapshot(x, "2026-02", 3.4).await.unwrap();
@@ -741,6 +769,63 @@ pub async fn gov_usage_and_snapshots(store: Arc<dyn Store>) {
         store.quality_snapshots(x).await.unwrap(),
         vec![("2026-01".to_string(), 2.5), ("2026-02".to_string(), 3.4)]
     );
+}
+
+/// The most used list: published, live datasets of the asked access levels, most uses first.
+pub async fn gov_most_used(store: Arc<dyn Store>) {
+    let a = org(&store, "dinas-a", OrgKind::Opd).await;
+    let (busy, busy_t) = table(&store, a.id, "ramai").await;
+    published(&store, busy_t.id, &[("a", 1)]).await;
+    let (quiet, quiet_t) = table(&store, a.id, "sepi").await;
+    published(&store, quiet_t.id, &[("a", 1)]).await;
+    let (unpublished, u_t) = table(&store, a.id, "draf-saja").await;
+    draft(&store, u_t.id, &[("a", 1)]).await;
+    let (closed, closed_t) = table(&store, a.id, "tertutup").await;
+    published(&store, closed_t.id, &[("a", 1)]).await;
+    let mut meta = closed.meta.clone();
+    meta.access = satudata_core::dataset::Access::Tertutup;
+    store.update_dataset(closed.id, meta, None).await.unwrap();
+    let (gone, gone_t) = table(&store, a.id, "dihapus").await;
+    published(&store, gone_t.id, &[("a", 1)]).await;
+    store.delete_dataset(gone.id, None).await.unwrap();
+    let (unused, unused_t) = table(&store, a.id, "tak-terpakai").await;
+    published(&store, unused_t.id, &[("a", 1)]).await;
+    let today = day(2026, 3, 10);
+    store
+        .add_usage(vec![
+            uses(busy.id, today, 10, 5),
+            uses(quiet.id, today, 1, 0),
+            uses(quiet.id, day(2026, 1, 1), 100, 0), // before the period
+            uses(unpublished.id, today, 50, 50),
+            uses(closed.id, today, 70, 0),
+            uses(gone.id, today, 90, 0),
+            uses(unused.id, today, 0, 0),
+        ])
+        .await
+        .unwrap();
+    let open = [
+        satudata_core::dataset::Access::Terbuka,
+        satudata_core::dataset::Access::Terbatas,
+    ];
+    let list = store
+        .most_used_datasets(day(2026, 3, 1), &open, 10)
+        .await
+        .unwrap();
+    let got: Vec<(&str, u64, u64)> = list
+        .iter()
+        .map(|m| (m.slug.as_str(), m.downloads, m.api_calls))
+        .collect();
+    assert_eq!(got, vec![("ramai", 10, 5), ("sepi", 1, 0)]);
+    assert_eq!(list[0].dataset_id, busy.id);
+    assert_eq!(list[0].organization_id, a.id);
+    assert_eq!(list[0].title, "Data ramai");
+    // Any access level: the closed one too; the limit holds.
+    let any = store
+        .most_used_datasets(day(2026, 3, 1), &[], 1)
+        .await
+        .unwrap();
+    assert_eq!(any.len(), 1);
+    assert_eq!(any[0].slug, "tertutup");
 }
 
 /// The pembina's metadata reviews are kept per dataset, newest first.

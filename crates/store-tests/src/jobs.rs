@@ -150,6 +150,21 @@ pub async fn jobs_queue_claim_and_complete(store: Arc<dyn Store>) {
     let done = store.get_job(a.id).await.expect("get").expect("a");
     assert_eq!((done.state, done.version), (JobState::Done, Some(1)));
     assert_eq!(done.report, Some(serde_json::json!({"valid": true})));
+    // The review finds the job (and its report) by the version it made.
+    let by_version = store
+        .import_job_for_version(res.id, 1)
+        .await
+        .expect("by version")
+        .expect("the job of version 1");
+    assert_eq!(
+        (by_version.id, by_version.report),
+        (done.id, done.report.clone())
+    );
+    assert!(store
+        .import_job_for_version(res.id, 2)
+        .await
+        .expect("by version")
+        .is_none());
     assert!(done.finished_at.is_some() && done.lease.is_none());
 
     // Completing again with the same (now spent) lease writes nothing.

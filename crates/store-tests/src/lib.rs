@@ -109,6 +109,7 @@ macro_rules! store_suite {
             gov_plan_facts,
             gov_notifications,
             gov_usage_and_snapshots,
+            gov_most_used,
             gov_metadata_reviews,
             gov_audit_chain,
         );

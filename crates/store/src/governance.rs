@@ -41,6 +41,42 @@ pub struct VersionState {
     pub checks_passed: Option<bool>,
 }
 
+/// Uses of one dataset on one day, to add to the counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageDelta {
+    pub dataset_id: Id,
+    pub day: NaiveDate,
+    /// File and table downloads (`/dataset/SLUG/…`, Data Packages, `rows?format=csv`, …).
+    pub downloads: u64,
+    /// Data API calls (rows, aggregates, CKAN `datastore_search`).
+    pub api_calls: u64,
+}
+
+/// Downloads and API calls of a dataset over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageTotals {
+    pub downloads: u64,
+    pub api_calls: u64,
+}
+
+impl UsageTotals {
+    /// Every use.
+    pub fn total(&self) -> u64 {
+        self.downloads + self.api_calls
+    }
+}
+
+/// One dataset of the "most used" list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MostUsed {
+    pub dataset_id: Id,
+    pub slug: String,
+    pub title: String,
+    pub organization_id: Id,
+    pub downloads: u64,
+    pub api_calls: u64,
+}
+
 /// What the automatic checks found at a submission, kept with the event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmissionChecks {
@@ -296,11 +332,30 @@ pub trait GovernanceStore: Send + Sync {
 
     // ---- usage and quality snapshots ----
 
-    /// Add counted uses (downloads, API reads) per dataset and day.
-    async fn add_usage(&self, counts: Vec<(Id, NaiveDate, u64)>) -> StoreResult<()>;
+    /// Add counted uses (downloads and API calls) per dataset and day, in one transaction; a day
+    /// already counted is added to.
+    async fn add_usage(&self, counts: Vec<UsageDelta>) -> StoreResult<()>;
 
-    /// Uses per dataset since `since` (inclusive).
+    /// Uses (downloads and API calls together) per dataset since `since` (inclusive).
     async fn usage_since(&self, since: NaiveDate) -> StoreResult<Vec<(Id, u64)>>;
+
+    /// One dataset's downloads and API calls since `since` (inclusive; `None`: ever).
+    async fn dataset_usage(
+        &self,
+        dataset_id: Id,
+        since: Option<NaiveDate>,
+    ) -> StoreResult<UsageTotals>;
+
+    /// The most used **published** datasets since `since` (inclusive), most uses first (ties by
+    /// title): live datasets of the given access levels (empty: any) with at least one published
+    /// version, or only file attachments, and at least one use in the period. For the home page's
+    /// "paling banyak dimanfaatkan" list.
+    async fn most_used_datasets(
+        &self,
+        since: NaiveDate,
+        access: &[satudata_core::dataset::Access],
+        limit: u32,
+    ) -> StoreResult<Vec<MostUsed>>;
 
     /// Keep an organisation's score for a month (`YYYY-MM`), replacing an earlier one.
     async fn put_quality_snapshot(

@@ -145,6 +145,14 @@ pub trait JobStore: Send + Sync {
 
     async fn get_job(&self, id: Id) -> StoreResult<Option<Job>>;
 
+    /// The import job that created version `number` of `resource_id` (done, with its report), if
+    /// the version came from an upload.
+    async fn import_job_for_version(
+        &self,
+        resource_id: Id,
+        number: i32,
+    ) -> StoreResult<Option<Job>>;
+
     /// Jobs matching `q`, newest first.
     async fn list_jobs(&self, q: &JobQuery) -> StoreResult<Page<Job>>;
 

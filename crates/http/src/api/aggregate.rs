@@ -315,5 +315,6 @@ async fn aggregate(
     if let Some(v) = &validators {
         v.apply(res.headers_mut());
     }
+    super::rows::count_use(state, dataset, format);
     Ok(res)
 }

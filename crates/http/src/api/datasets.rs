@@ -33,6 +33,38 @@ pub struct DatasetDetail {
     #[serde(flatten)]
     pub dataset: Dataset,
     pub resources: Vec<Resource>,
+    /// How much the dataset is used (see docs/QUALITY.md, "availability and use").
+    pub usage: DatasetUsage,
+}
+
+/// Downloads and API calls of a dataset, counted per day (WIB).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetUsage {
+    /// Downloads ever: `/dataset/SLUG/…` files, Data Packages, attachments, `rows?format=…`.
+    pub downloads: u64,
+    /// API calls ever: data API rows and aggregates (JSON), CKAN `datastore_search`.
+    pub api_calls: u64,
+    /// Downloads in the last 30 days (today included).
+    pub downloads_30d: u64,
+    /// API calls in the last 30 days (today included).
+    pub api_calls_30d: u64,
+}
+
+/// Days of the recent usage figures.
+const RECENT_DAYS: i64 = 30;
+
+/// The usage of `dataset`: stored counts plus those this process has not flushed yet.
+pub(crate) async fn dataset_usage(state: &AppState, dataset: Id) -> ApiResult<DatasetUsage> {
+    let since = crate::api::plan::today_wib() - chrono::Duration::days(RECENT_DAYS - 1);
+    let all = state.store.dataset_usage(dataset, None).await?;
+    let recent = state.store.dataset_usage(dataset, Some(since)).await?;
+    let (p_all, p_recent) = state.usage.pending(dataset, since);
+    Ok(DatasetUsage {
+        downloads: all.downloads + p_all.downloads,
+        api_calls: all.api_calls + p_all.api_calls,
+        downloads_30d: recent.downloads + p_recent.downloads,
+        api_calls_30d: recent.api_calls + p_recent.api_calls,
+    })
 }
 
 /// Filters for the dataset list.
@@ -129,7 +161,12 @@ pub async fn get(
         organization: dataset.meta.organization_id,
     })?;
     let resources = state.store.list_resources(dataset.id).await?;
-    Ok(JsonResponse(DatasetDetail { dataset, resources }))
+    let usage = dataset_usage(&state, dataset.id).await?;
+    Ok(JsonResponse(DatasetDetail {
+        dataset,
+        resources,
+        usage,
+    }))
 }
 
 /// Create a dataset in an organisation (its produsen, walidata, admin).

@@ -421,6 +421,9 @@ pub async fn resource_file(
     allow_data(&auth, &d)?;
     crate::audit_trail::restricted_read(&trail, &d, &format!("download {file}"));
     let version = version_of(&state, &r, q.version).await?;
+    if matches!(ext, "csv" | "json" | "xlsx") {
+        state.usage.download(d.id);
+    }
     let fname = format!("{}-{}-v{version}.{ext}", d.meta.slug, r.name);
     match ext {
         "csv" => {
@@ -452,11 +455,13 @@ pub async fn resource_file(
 pub async fn datapackage_json(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
     let d = dataset(&state, &auth, &slug).await?;
     // A package is its data: its resources point at downloads the reader must be able to fetch.
     allow_data(&auth, &d)?;
+    crate::audit_trail::restricted_read(&trail, &d, "download datapackage.json");
     let data = publish::load(&state, &mut Cache::default(), &auth.principal, d).await?;
     if !data.resources.iter().any(|e| e.has_rows()) {
         // A Data Package needs at least one resource.
@@ -465,6 +470,7 @@ pub async fn datapackage_json(
         )));
     }
     let doc = datapackage(&publish::site(&state), &data.package(), Paths::Remote);
+    state.usage.download(data.dataset.id);
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         serde_json::to_string_pretty(&doc).unwrap_or_default(),
@@ -477,10 +483,12 @@ pub async fn datapackage_json(
 pub async fn datapackage_zip(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
     let d = dataset(&state, &auth, &slug).await?;
     allow_data(&auth, &d)?;
+    crate::audit_trail::restricted_read(&trail, &d, "download datapackage.zip");
     let data = publish::load(&state, &mut Cache::default(), &auth.principal, d).await?;
     let doc = datapackage(&publish::site(&state), &data.package(), Paths::Local);
     let tables: Vec<(Id, String, TableSchema)> = data
@@ -497,6 +505,7 @@ pub async fn datapackage_zip(
         })
         .collect();
     let fname = format!("{}-datapackage.zip", data.dataset.meta.slug);
+    state.usage.download(data.dataset.id);
     // One row channel per table, filled one after the other by a single task.
     let mut receivers = vec![];
     let mut senders = vec![];

@@ -171,6 +171,7 @@ pub async fn attach(
 pub async fn download(
     State(state): State<AppState>,
     auth: Auth,
+    trail: crate::audit_trail::AuditTrail,
     Path(id): Path<Id>,
 ) -> ApiResult<Response> {
     let (resource, dataset) = find_resource(&state, id).await?;
@@ -188,6 +189,8 @@ pub async fn download(
     };
     let content = state.files.get(path).await.map_err(file_error)?;
     let filename = path.rsplit('/').next().unwrap_or("berkas");
+    crate::audit_trail::restricted_read(&trail, &dataset, &format!("attachment {filename}"));
+    state.usage.download(dataset.id);
     let mut response = Response::new(Body::from_stream(content.into_stream()));
     let h = response.headers_mut();
     h.insert(

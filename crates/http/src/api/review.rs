@@ -12,7 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json as JsonResponse;
 use satudata_core::access::{decide, Action, Principal};
-use satudata_core::checks::{run_checks, CheckInput, CheckReport, RegionTally};
+use satudata_core::checks::{
+    run_checks, CheckInput, CheckReport, PlausibilityOutcome, RegionTally, ValidationOutcome,
+};
 use satudata_core::dataset::{DataKind, Dataset, Resource, ResourceKind, Version};
 use satudata_core::notification::{Audience, NewNotification};
 use satudata_core::review::{
@@ -163,7 +165,120 @@ pub async fn region_tallies(
     Ok(cols.into_iter().map(|(_, t)| t).collect())
 }
 
-/// Run the automatic checks on version `number` of `resource`.
+/// The stored report of the upload that produced a version: the validation report of the
+/// import, the profile of its rows and the comparison with the previous published version.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UploadReport {
+    /// The import job.
+    pub job_id: String,
+    /// The file as uploaded.
+    pub filename: String,
+    /// The validation report (Frictionless-like: `valid`, `stats`, `errorCounts`, `errors`, …).
+    #[schema(value_type = Object)]
+    pub validation: serde_json::Value,
+    /// The profile of the rows (per column: completeness, distinct values, range, zeros).
+    #[schema(value_type = Object)]
+    pub profile: serde_json::Value,
+    /// Suspicious values against the previous published version (`null` when there was none):
+    /// `againstVersion`, `warnings`, `items` (row by row), `profileChanges` (whole columns).
+    #[schema(value_type = Object)]
+    pub plausibility: serde_json::Value,
+}
+
+/// "Baris 5, kolom 'jumlah': message" from one error of a stored report.
+fn located_message(e: &serde_json::Value) -> Option<String> {
+    let msg = e.get("message")?.as_str()?;
+    let mut at = vec![];
+    if let Some(r) = e.get("rowNumber").and_then(|r| r.as_u64()) {
+        at.push(format!("Baris {r}"));
+    }
+    if let Some(f) = e.get("fieldName").and_then(|f| f.as_str()) {
+        at.push(format!("kolom '{f}'"));
+    }
+    Some(if at.is_empty() {
+        msg.to_string()
+    } else {
+        format!("{}: {msg}", at.join(", "))
+    })
+}
+
+/// The upload report of version `number`, if it came from an import job.
+pub async fn upload_report(
+    state: &AppState,
+    resource: Id,
+    number: i32,
+) -> ApiResult<Option<UploadReport>> {
+    let Some(job) = state.store.import_job_for_version(resource, number).await? else {
+        return Ok(None);
+    };
+    let Some(mut report) = job.report else {
+        return Ok(None);
+    };
+    let take = |r: &mut serde_json::Value, key: &str| {
+        r.as_object_mut()
+            .and_then(|o| o.remove(key))
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let profile = take(&mut report, "profile");
+    let plausibility = take(&mut report, "plausibility");
+    Ok(Some(UploadReport {
+        job_id: job.id.to_string(),
+        filename: job.filename,
+        validation: report,
+        profile,
+        plausibility,
+    }))
+}
+
+/// What the checks need from an upload report: the validation and plausibility outcomes.
+fn outcomes(u: &UploadReport) -> (ValidationOutcome, Option<PlausibilityOutcome>) {
+    let stat = |k: &str| {
+        u.validation
+            .pointer(&format!("/stats/{k}"))
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0)
+    };
+    let errors: Vec<String> = u
+        .validation
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .map(|a| a.iter().filter_map(located_message).take(5).collect())
+        .unwrap_or_default();
+    let validation = ValidationOutcome {
+        errors: stat("errors"),
+        warnings: stat("warnings"),
+        messages: errors,
+    };
+    let plausibility = u
+        .plausibility
+        .get("againstVersion")
+        .and_then(|v| v.as_i64())
+        .map(|against| {
+            let list = |k: &str| {
+                u.plausibility
+                    .get(k)
+                    .and_then(|e| e.as_array())
+                    .map(|a| a.iter().filter_map(located_message).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            };
+            let mut messages = list("profileChanges");
+            messages.extend(list("items"));
+            messages.truncate(10);
+            PlausibilityOutcome {
+                against_version: against as i32,
+                warnings: u
+                    .plausibility
+                    .get("warnings")
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0),
+                messages,
+            }
+        });
+    (validation, plausibility)
+}
+
+/// Run the automatic checks on version `number` of `resource`, with the validation report and
+/// the plausibility profile of the upload that produced it (when it came from an upload).
 pub async fn check_version(
     state: &AppState,
     dataset: &Dataset,
@@ -171,6 +286,11 @@ pub async fn check_version(
     number: i32,
 ) -> ApiResult<SubmissionChecks> {
     let regions = region_tallies(state, resource, number).await?;
+    let upload = upload_report(state, resource.id, number).await?;
+    let (validation, plausibility) = match upload.as_ref().map(outcomes) {
+        Some((v, p)) => (Some(v), p),
+        None => (None, None),
+    };
     let files: Vec<String> = state
         .store
         .list_resources(dataset.id)
@@ -190,7 +310,8 @@ pub async fn check_version(
         schema,
         file_formats: &files,
         regions: &regions,
-        validation: None,
+        validation: validation.as_ref(),
+        plausibility: plausibility.as_ref(),
     });
     Ok(SubmissionChecks { report, regions })
 }
@@ -431,6 +552,9 @@ pub struct ReviewDetail {
     pub diff: Option<RowDiff>,
     /// Metadata fields changed since the metadata published with it.
     pub metadata_changes: Vec<MetaChange>,
+    /// The stored report of the upload that produced this version (validation report, profile,
+    /// plausibility against the previous published version); `null` when it was not uploaded.
+    pub upload: Option<UploadReport>,
 }
 
 /// Limits of the review detail.
@@ -544,6 +668,7 @@ pub(crate) async fn review_detail(
         published_version: published_before,
         diff: Some(diff),
         metadata_changes,
+        upload: upload_report(state, resource.id, number).await?,
     })
 }
 

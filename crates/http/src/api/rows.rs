@@ -420,7 +420,17 @@ async fn rows(
             HeaderValue::from_static("application/json"),
         );
     }
+    count_use(state, dataset, format);
     Ok(res)
+}
+
+/// Count an answered data API request: a JSON page is an API call, a file format a download.
+pub(crate) fn count_use(state: &AppState, dataset: &Dataset, format: Format) {
+    if format == Format::Json {
+        state.usage.api_call(dataset.id);
+    } else {
+        state.usage.download(dataset.id);
+    }
 }
 
 /// The header of a column in a spreadsheet: its title (or name) with the unit.

@@ -2,7 +2,7 @@
 //! error types and statuses, token headers, access rules, search, datastore, writes.
 
 use reqwest::{Method, StatusCode};
-use satudata_store::Store;
+use satudata_store::{GovernanceStore as _, Store};
 use serde_json::{json, Value};
 
 use crate::common::{answer, spawn, App, Body, Who};
@@ -715,4 +715,151 @@ async fn dcat_documents_page_and_leave_out_closed_datasets() {
     let v = res.json();
     assert_eq!(v["dataset"].as_array().unwrap().len(), 2);
     assert_eq!(v["dataset"][1]["accessLevel"], "public");
+}
+
+#[tokio::test]
+async fn data_sent_through_ckan_waits_for_the_walidata() {
+    let app = spawn().await;
+    let schema = json!({"fields": [
+        {"name": "tahun", "type": "year"},
+        {"name": "jumlah", "type": "integer", "unit": "unit"}
+    ]});
+    // package_create with rows: a draft version, not public.
+    let (s, v) = act(
+        &app,
+        Who::ProdusenOwn,
+        "package_create",
+        json!({
+            "name": "jumlah-puskesmas", "title": "Jumlah Puskesmas", "owner_org": "dinas-a",
+            "accessRights": "terbuka",
+            "resources": [{"name": "Tabel", "schema": schema,
+                "records": [{"tahun": 2024, "jumlah": 12}, {"tahun": "2025", "jumlah": "13"}]}]
+        }),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let ver = &v["result"]["satudata_versions"][0];
+    assert_eq!(
+        (ver["state"].as_str(), ver["row_count"].as_i64()),
+        (Some("draf"), Some(2)),
+        "{v}"
+    );
+    let table = ver["resource_id"].as_str().unwrap().to_string();
+    let search = json!({"resource_id": table});
+    let (s, v) = act(&app, Who::Anonymous, "datastore_search", search.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["result"]["total"], 0, "a draft is not public: {v}");
+    let (s, v) = get(
+        &app,
+        Who::Anonymous,
+        &format!("/api/v1/resources/{table}/versions/1"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+
+    // A bad cell changes nothing: no resource, no version.
+    let before = app
+        .store
+        .get_dataset("jumlah-puskesmas")
+        .await
+        .unwrap()
+        .unwrap();
+    let count = app.store.list_resources(before.id).await.unwrap().len();
+    let (s, v) = act(
+        &app,
+        Who::ProdusenOwn,
+        "resource_create",
+        json!({
+            "package_id": "jumlah-puskesmas", "name": "Salah", "schema": schema,
+            "records": [{"tahun": 2024, "jumlah": 1}, {"tahun": 2024, "jumlah": "dua"}]
+        }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let msg = v["error"]["records"].to_string();
+    assert!(msg.contains("Baris 2") && msg.contains("jumlah"), "{v}");
+    assert_eq!(
+        app.store.list_resources(before.id).await.unwrap().len(),
+        count
+    );
+
+    // resource_create with a CSV upload (multipart, as ckanapi's upload@FILE) and submit=true:
+    // submitted, checks run, in the walidata's queue; still not public.
+    let form = reqwest::multipart::Form::new()
+        .text("package_id", "jumlah-puskesmas")
+        .text("name", "Per kecamatan")
+        .text("schema", schema.to_string())
+        .text("submit", "true")
+        .part(
+            "upload",
+            reqwest::multipart::Part::bytes(b"tahun,jumlah\n2024,5\n2025,6\n2026,7\n".to_vec())
+                .file_name("puskesmas.csv"),
+        );
+    let res = app
+        .http
+        .post(app.url("/api/3/action/resource_create"))
+        .header("Authorization", &app.fx.tokens[&Who::ProdusenOwn])
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let a = answer(res).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let r = a.json()["result"].clone();
+    let v2 = &r["satudata_version"];
+    assert_eq!(v2["state"], "diajukan", "{r}");
+    assert_eq!(v2["row_count"], 3, "{r}");
+    assert!(v2["checks"]["results"].is_array(), "{r}");
+    let uploaded = r["id"].as_str().unwrap().to_string();
+    let (_, q) = get(&app, Who::Walidata, "/api/v1/review/queue").await;
+    assert!(
+        q["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["resource_id"] == uploaded.as_str() && i["state"] == "diajukan"),
+        "{q}"
+    );
+    let (_, v) = act(
+        &app,
+        Who::Anonymous,
+        "datastore_search",
+        json!({"resource_id": uploaded}),
+    )
+    .await;
+    assert_eq!(v["result"]["total"], 0, "{v}");
+
+    // The walidata approves and publishes: now the public reads it.
+    for step in ["approve", "publish"] {
+        let a = app
+            .call(
+                Who::Walidata,
+                Method::POST,
+                &format!("/api/v1/resources/{uploaded}/versions/1/{step}"),
+                Body::None,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{step}: {}", a.text);
+    }
+    let (_, v) = act(
+        &app,
+        Who::Anonymous,
+        "datastore_search",
+        json!({"resource_id": uploaded}),
+    )
+    .await;
+    assert_eq!(v["result"]["total"], 3, "{v}");
+    // The audit log names the produsen for the CKAN writes.
+    let writes = app
+        .store
+        .list_audit(&satudata_store::governance::AuditQuery {
+            action: Some("review.submit".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        writes.items[0].record.actor_name,
+        app.fx.users[&Who::ProdusenOwn].username
+    );
 }

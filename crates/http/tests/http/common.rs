@@ -73,6 +73,7 @@ pub struct App {
     pub http: reqwest::Client,
     pub fx: Fixture,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
 
@@ -343,7 +344,7 @@ pub async fn spawn_with(options: Options) -> App {
         .spawn(true);
     }
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         satudata_http::serve(listener, state, async {
             let _ = rx.await;
         })
@@ -360,7 +361,18 @@ pub async fn spawn_with(options: Options) -> App {
         http,
         fx,
         _shutdown: tx,
+        server,
         _dir: dir,
+    }
+}
+
+impl App {
+    /// Stop the server gracefully and wait until it has finished (usage counts flushed); the
+    /// store stays readable.
+    pub async fn stop(self) -> (Arc<CountingStore>, Fixture, tempfile::TempDir) {
+        let _ = self._shutdown.send(());
+        self.server.await.unwrap();
+        (self.store, self.fx, self._dir)
     }
 }
 

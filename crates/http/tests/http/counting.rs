@@ -401,8 +401,28 @@ impl satudata_store::GovernanceStore for CountingStore {
         self.count("mark_notification_read");
         self.inner.mark_notification_read(user_id, id).await
     }
-    async fn add_usage(&self, counts: Vec<(Id, chrono::NaiveDate, u64)>) -> StoreResult<()> {
+    async fn add_usage(
+        &self,
+        counts: Vec<satudata_store::governance::UsageDelta>,
+    ) -> StoreResult<()> {
+        // Not counted as a write: usage counters are telemetry that GETs are meant to feed (the
+        // flusher writes them every few seconds), not state a GET changes.
         self.inner.add_usage(counts).await
+    }
+    async fn dataset_usage(
+        &self,
+        dataset_id: Id,
+        since: Option<chrono::NaiveDate>,
+    ) -> StoreResult<satudata_store::governance::UsageTotals> {
+        self.inner.dataset_usage(dataset_id, since).await
+    }
+    async fn most_used_datasets(
+        &self,
+        since: chrono::NaiveDate,
+        access: &[satudata_core::dataset::Access],
+        limit: u32,
+    ) -> StoreResult<Vec<satudata_store::governance::MostUsed>> {
+        self.inner.most_used_datasets(since, access, limit).await
     }
     async fn usage_since(&self, since: chrono::NaiveDate) -> StoreResult<Vec<(Id, u64)>> {
         self.inner.usage_since(since).await
@@ -440,6 +460,13 @@ impl satudata_store::jobs::JobStore for CountingStore {
     }
     async fn get_job(&self, id: Id) -> StoreResult<Option<jobs::Job>> {
         self.inner.get_job(id).await
+    }
+    async fn import_job_for_version(
+        &self,
+        resource_id: Id,
+        number: i32,
+    ) -> StoreResult<Option<jobs::Job>> {
+        self.inner.import_job_for_version(resource_id, number).await
     }
     async fn list_jobs(&self, q: &jobs::JobQuery) -> StoreResult<satudata_store::Page<jobs::Job>> {
         self.inner.list_jobs(q).await

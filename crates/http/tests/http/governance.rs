@@ -573,6 +573,22 @@ async fn restricted_reads_are_audited() {
     assert_eq!(page.total, 1, "only the restricted read is logged");
     assert_eq!(page.items[0].record.actor_name, "pembina");
     assert_eq!(page.items[0].record.entity_id, app.fx.limited.meta.slug);
+    // Data Packages of restricted data are downloads of it too.
+    for file in ["datapackage.json", "datapackage.zip"] {
+        let path = format!("/dataset/{}/{file}", app.fx.limited.meta.slug);
+        let a = app.as_(Who::Pembina, Method::GET, &path, Body::None).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text);
+    }
+    let page = app
+        .store
+        .list_audit(&satudata_store::governance::AuditQuery {
+            action: Some("read_restricted".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3, "{:?}", page.items);
+    assert!(page.items[0].record.detail.contains("datapackage"));
     assert!(
         app.store
             .list_audit(&Default::default())
@@ -580,6 +596,145 @@ async fn restricted_reads_are_audited() {
             .unwrap()
             .total
             > before
+    );
+}
+
+#[tokio::test]
+async fn ckan_datastore_search_of_restricted_data_is_audited_with_its_reader() {
+    let app = spawn().await;
+    let table = app
+        .store
+        .list_resources(app.fx.limited.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let path = format!("/api/3/action/datastore_search?resource_id={}", table.id);
+    let read = app.as_(Who::Pembina, Method::GET, &path, Body::None).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    // The public is refused (and nothing is read).
+    assert_eq!(app.public(&path).await.status, StatusCode::FORBIDDEN);
+    // Open data is not logged.
+    let open = format!(
+        "/api/3/action/datastore_search?resource_id={}",
+        app.fx.open_table.id
+    );
+    assert_eq!(app.public(&open).await.status, StatusCode::OK);
+    let page = app
+        .store
+        .list_audit(&satudata_store::governance::AuditQuery {
+            action: Some("read_restricted".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1, "{:?}", page.items);
+    let entry = &page.items[0].record;
+    assert_eq!(entry.actor_name, "pembina", "the CKAN token's user");
+    assert_eq!(entry.actor, Some(app.fx.users[&Who::Pembina].id));
+    assert_eq!(entry.entity_id, app.fx.limited.meta.slug);
+    assert!(
+        entry.detail.contains("datastore_search"),
+        "{}",
+        entry.detail
+    );
+    assert!(!entry.ip.is_empty());
+}
+
+#[tokio::test]
+async fn downloads_and_api_calls_are_counted_per_dataset_and_day() {
+    let app = spawn().await;
+    let slug = app.fx.open.meta.slug.clone();
+    let rid = app.fx.open_table.id;
+    let name = app.fx.open_table.name.clone();
+    let get = |path: String| {
+        let app = &app;
+        async move {
+            let a = app.public(&path).await;
+            (a.status, a)
+        }
+    };
+    // Downloads: files, Data Packages, the data API in a file format.
+    for path in [
+        format!("/dataset/{slug}/{name}.csv"),
+        format!("/dataset/{slug}/{name}.json"),
+        format!("/dataset/{slug}/datapackage.json"),
+        format!("/dataset/{slug}/datapackage.zip"),
+        format!("/api/v1/datasets/{slug}/rows?format=csv"),
+    ] {
+        let (status, a) = get(path.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {}", a.text);
+    }
+    // API calls: rows and aggregates as JSON, CKAN datastore_search.
+    let mut etag = None;
+    for path in [
+        format!("/api/v1/datasets/{slug}/rows"),
+        format!("/api/v1/resources/{rid}/rows"),
+        format!("/api/v1/datasets/{slug}/aggregate?rollup=kabupaten&sum=jumlah"),
+        format!("/api/3/action/datastore_search?resource_id={rid}"),
+    ] {
+        let (status, a) = get(path.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {}", a.text);
+        if etag.is_none() {
+            etag = a.headers.get("etag").cloned();
+        }
+    }
+    // Not counted: a schema, refused requests, a 304.
+    let (status, _) = get(format!("/dataset/{slug}/{name}.schema.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = get(format!("/api/v1/resources/{rid}/rows?version=99")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(format!("/api/v1/datasets/{slug}/rows?sort=tidak_ada")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let closed = format!("/dataset/{}/datapackage.zip", app.fx.closed.meta.slug);
+    assert_ne!(app.public(&closed).await.status, StatusCode::OK);
+    let not_modified = app
+        .http
+        .get(app.url(&format!("/api/v1/datasets/{slug}/rows")))
+        .header("if-none-match", etag.expect("rows have an ETag"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+
+    // The dataset JSON shows them at once (counts not yet flushed included).
+    let d = app.public(&format!("/api/v1/datasets/{slug}")).await.json();
+    assert_eq!(
+        d["usage"],
+        json!({"downloads": 5, "api_calls": 4, "downloads_30d": 5, "api_calls_30d": 4}),
+        "{d}"
+    );
+    let c = app
+        .as_(
+            Who::Admin,
+            Method::GET,
+            &format!("/api/v1/datasets/{}", app.fx.closed.meta.slug),
+            Body::None,
+        )
+        .await
+        .json();
+    assert_eq!(c["usage"]["downloads"], 0, "{c}");
+
+    // A graceful stop writes what was counted: the store has every use, and the open dataset
+    // leads the most used list.
+    let (open_id, limited_id) = (app.fx.open.id, app.fx.limited.id);
+    let (store, _fx, _dir) = app.stop().await;
+    let stored = store.dataset_usage(open_id, None).await.unwrap();
+    assert_eq!((stored.downloads, stored.api_calls), (5, 4));
+    let since = (Utc::now() + Duration::hours(7)).date_naive() - Duration::days(1);
+    let most = store
+        .most_used_datasets(since, &[satudata_core::dataset::Access::Terbuka], 10)
+        .await
+        .unwrap();
+    assert_eq!(most.len(), 1, "{most:?}");
+    assert_eq!(
+        (most[0].dataset_id, most[0].downloads, most[0].api_calls),
+        (open_id, 5, 4)
+    );
+    assert_eq!(
+        store.dataset_usage(limited_id, None).await.unwrap().total(),
+        0
     );
 }
 
@@ -1145,12 +1300,26 @@ async fn bench_dashboard_and_queue() {
     use std::time::Instant;
 
     let (opds, per_opd, versions, items) = (100usize, 10usize, 20usize, 5_000usize);
+    // SATUDATA_BENCH_BACKEND=postgres runs it on a fresh database of SATUDATA_TEST_POSTGRES_URL.
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(
-        satudata_store_sqlite::SqliteStore::open(&dir.path().join("bench.db"))
-            .await
-            .unwrap(),
-    );
+    let backend = std::env::var("SATUDATA_BENCH_BACKEND").unwrap_or_else(|_| "sqlite".into());
+    let (store, _pg): (Arc<dyn Store>, _) = match backend.as_str() {
+        "postgres" => {
+            let (s, db) = satudata_store_postgres::testing::fresh_store()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            (Arc::new(s), Some(db))
+        }
+        _ => (
+            Arc::new(
+                satudata_store_sqlite::SqliteStore::open(&dir.path().join("bench.db"))
+                    .await
+                    .unwrap(),
+            ),
+            None,
+        ),
+    };
+    eprintln!("backend: {}", store.backend());
     let started = Instant::now();
     let metas: Vec<OrganizationMeta> = (0..opds)
         .map(|i| OrganizationMeta {

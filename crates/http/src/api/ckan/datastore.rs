@@ -76,6 +76,12 @@ pub async fn datastore_search(state: &AppState, caller: &Caller, p: &Params) -> 
             "Resource \"{id}\" has no datastore table."
         )));
     };
+    // Restricted data: every read is in the audit log, as for the data API.
+    crate::audit_trail::restricted_read(
+        &caller.trail,
+        &dataset,
+        &format!("ckan datastore_search {rid}"),
+    );
     let limit = p.uint("limit")?.unwrap_or(100).min(ROWS_MAX);
     let offset = p.uint("offset")?.unwrap_or(0);
     let include_total = p.bool("include_total", true);
@@ -302,5 +308,6 @@ pub async fn datastore_search(state: &AppState, caller: &Caller, p: &Params) -> 
     if include_total {
         out["total"] = json!(total.unwrap_or(0));
     }
+    state.usage.api_call(dataset.id);
     Ok(out)
 }

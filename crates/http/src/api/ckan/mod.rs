@@ -5,6 +5,7 @@
 //! `X-CKAN-API-Key`. The mappings are in `satudata_interop::ckan`; permissions come from
 //! [`satudata_core::access::decide`].
 
+mod data;
 mod datastore;
 pub mod doc;
 mod read;
@@ -87,6 +88,10 @@ pub type CkanResult = Result<Value, CkanError>;
 pub struct Caller {
     pub principal: Principal,
     pub user_id: Option<satudata_core::Id>,
+    /// The user behind the token.
+    pub user: Option<satudata_core::user::User>,
+    /// The request's audit trail (restricted reads are noted on it).
+    pub trail: crate::audit_trail::AuditTrail,
 }
 
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, CkanError> {
@@ -100,6 +105,8 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, CkanErr
         return Ok(Caller {
             principal: Principal::Anonymous,
             user_id: None,
+            user: None,
+            trail: Default::default(),
         });
     };
     let secret = match raw.split_once(' ') {
@@ -116,9 +123,11 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, CkanErr
             user_id: Some(user.id),
             principal: Principal::User {
                 id: user.id,
-                username: user.username,
-                memberships: user.memberships,
+                username: user.username.clone(),
+                memberships: user.memberships.clone(),
             },
+            user: Some(user),
+            trail: Default::default(),
         }),
         _ => Err(CkanError::Authorization(
             "token API tidak sah, kedaluwarsa atau sudah dicabut".into(),
@@ -172,6 +181,7 @@ fn bad_request(message: &str) -> Response {
 /// `GET|POST /api/3/action/{name}` and `/api/action/{name}`.
 pub async fn action(
     State(state): State<AppState>,
+    trail: crate::audit_trail::AuditTrail,
     Path(name): Path<String>,
     method: Method,
     headers: HeaderMap,
@@ -197,7 +207,19 @@ pub async fn action(
         }
     };
     let result = match caller(&state, &headers).await {
-        Ok(c) => run(&state, &name, &c, params).await,
+        Ok(mut c) => {
+            // The audit log records who acted through the CKAN API, as for /api/v1.
+            if let Some(user) = &c.user {
+                trail.set_auth(&crate::auth::Auth {
+                    principal: c.principal.clone(),
+                    user: Some(user.clone()),
+                    session: None,
+                    via: crate::auth::Via::Token,
+                });
+            }
+            c.trail = trail;
+            run(&state, &name, &c, params).await
+        }
         Err(e) => Err(e),
     };
     match result {

@@ -118,6 +118,9 @@ fn from_pairs(pairs: Vec<(String, String)>) -> Params {
     Params(m)
 }
 
+/// What a multipart file field the actions do not read becomes.
+pub const FILE_MARK: &str = "<berkas>";
+
 /// The body of a POST.
 pub async fn from_body(headers: &HeaderMap, body: Body) -> Result<Params, String> {
     let ct = headers
@@ -139,8 +142,19 @@ pub async fn from_body(headers: &HeaderMap, body: Body) -> Result<Params, String
         {
             let name = field.name().unwrap_or("").to_string();
             if field.file_name().is_some() {
-                // Files are not stored through this API; the field says so to the action.
-                pairs.push((name, "<berkas>".to_string()));
+                // Only `upload` (a CSV of a table resource's rows) is read; other files are not
+                // stored through this API, and the field says so to the action.
+                if name == "upload" {
+                    let bytes = field
+                        .bytes()
+                        .await
+                        .map_err(|e| format!("multipart tidak dapat dibaca: {e}"))?;
+                    let text =
+                        String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| FILE_MARK.to_string());
+                    pairs.push((name, text));
+                } else {
+                    pairs.push((name, FILE_MARK.to_string()));
+                }
                 continue;
             }
             let text = field

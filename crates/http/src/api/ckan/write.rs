@@ -1,5 +1,7 @@
 //! The write actions with a token: `package_create`, `package_update`, `package_patch` and
-//! `resource_create` (a table resource described by its Table Schema).
+//! `resource_create` (a table resource described by its Table Schema). Rows sent with a resource
+//! (`records`, or an uploaded CSV) become a draft version that goes through pemeriksaan
+//! ([`super::data`]); nothing is published by these actions.
 
 use satudata_core::access::Action;
 use satudata_core::dataset::{NewResource, ResourceKind};
@@ -85,8 +87,25 @@ pub async fn package_write(
         Some(Value::Array(rs)) if mode != Mode::Patch || !rs.is_empty() => Some(rs.clone()),
         _ => None,
     };
+    // Every resource and its rows are read and typed before anything is written.
     let new_resources = match &resources {
-        Some(rs) => rs.iter().map(new_resource).collect::<Result<Vec<_>, _>>()?,
+        Some(rs) => rs
+            .iter()
+            .map(|v| {
+                let r = new_resource(v)?;
+                let rows = match (&r.kind, v.as_object()) {
+                    (ResourceKind::Table { schema }, Some(o)) => {
+                        super::data::read_rows(&Params(o.clone()), schema)?
+                    }
+                    _ => None,
+                };
+                let submit = v
+                    .as_object()
+                    .map(|o| Params(o.clone()).bool("submit", false))
+                    .unwrap_or(false);
+                Ok((r, rows, submit || p.bool("submit", false)))
+            })
+            .collect::<Result<Vec<_>, CkanError>>()?,
         None => vec![],
     };
     let saved = match existing {
@@ -103,18 +122,34 @@ pub async fn package_write(
                 .await?
         }
     };
+    let mut versions = vec![];
     if resources.is_some() {
         let have = state.store.list_resources(saved.id).await?;
-        for r in new_resources {
-            if !have.iter().any(|h| h.name == r.name) {
-                state
-                    .store
-                    .create_resource(saved.id, r, caller.user_id)
-                    .await?;
+        for (r, rows, submit) in new_resources {
+            let resource = match have.iter().find(|h| h.name == r.name) {
+                // Rows for a resource that exists: its next version (a draft, like a new one).
+                Some(h) => h.clone(),
+                None => {
+                    state
+                        .store
+                        .create_resource(saved.id, r, caller.user_id)
+                        .await?
+                }
+            };
+            if let Some(rows) = rows {
+                let mut v = super::data::store_rows(state, caller, &resource, rows, submit).await?;
+                v["resource_id"] = Value::String(resource.id.to_string());
+                versions.push(v);
             }
         }
     }
-    Ok(package_dicts(state, caller, vec![saved]).await?.remove(0))
+    let mut dict = package_dicts(state, caller, vec![saved]).await?.remove(0);
+    if !versions.is_empty() {
+        if let Some(o) = dict.as_object_mut() {
+            o.insert("satudata_versions".into(), Value::Array(versions));
+        }
+    }
+    Ok(dict)
 }
 
 /// A resource dict as a new table resource: `name`, `description` and a Table Schema in `schema`.
@@ -172,10 +207,20 @@ pub async fn resource_create(state: &AppState, caller: &Caller, p: &Params) -> C
         },
     )?;
     let new = read_resource(p, "schema")?;
+    let rows = match &new.kind {
+        ResourceKind::Table { schema } => super::data::read_rows(p, schema)?,
+        ResourceKind::File { .. } => None,
+    };
     let r = state
         .store
         .create_resource(d.id, new, caller.user_id)
         .await?;
+    let version = match rows {
+        Some(rows) => {
+            Some(super::data::store_rows(state, caller, &r, rows, p.bool("submit", false)).await?)
+        }
+        None => None,
+    };
     let site = crate::publish::site(state);
     let data = crate::publish::load(
         state,
@@ -191,7 +236,7 @@ pub async fn resource_create(state: &AppState, caller: &Caller, p: &Params) -> C
         .enumerate()
         .find(|(_, e)| e.resource.id == r.id)
         .ok_or(CkanError::Internal)?;
-    Ok(satudata_interop::ckan::resource_dict(
-        &site, &pkg, entry, pos,
-    ))
+    let mut dict = satudata_interop::ckan::resource_dict(&site, &pkg, entry, pos);
+    super::data::attach_version(&mut dict, version);
+    Ok(dict)
 }
