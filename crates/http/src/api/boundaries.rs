@@ -170,6 +170,7 @@ pub struct ChildrenParams {
     responses(
         (status = 200, description = "A FeatureCollection (empty when no boundaries are loaded)", content_type = "application/geo+json", body = Object),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `level` or `detail`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn children(
     State(state): State<AppState>,

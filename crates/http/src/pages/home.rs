@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
 use maud::html;
 use satudata_core::organization::OrgKind;
 use satudata_core::region::Regions;
@@ -53,19 +52,18 @@ pub async fn home(ctx: PageCtx, Query(hq): Query<HomeQuery>) -> PageResult<Respo
     let mut newest = visible.clone();
     newest.sort_by_key(|e| std::cmp::Reverse(e.modified));
     newest.truncate(LISTED);
-    let since = (Utc::now() - Duration::days(USAGE_DAYS)).date_naive();
-    let usage: HashMap<satudata_core::Id, u64> =
-        state.store.usage_since(since).await?.into_iter().collect();
-    let mut used: Vec<(&CatalogEntry, u64)> = visible
-        .iter()
-        .filter_map(|e| usage.get(&e.dataset.id).map(|n| (*e, *n)))
-        .filter(|(_, n)| *n > 0)
+    // Most used (downloads and API calls over the window), among what the visitor may see.
+    let used: Vec<(&CatalogEntry, u64)> = crate::usage::most_used(state, USAGE_DAYS, 50)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            visible
+                .iter()
+                .find(|e| e.dataset.id == m.dataset_id)
+                .map(|e| (*e, m.downloads + m.api_calls))
+        })
+        .take(LISTED)
         .collect();
-    used.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then(a.0.dataset.meta.title.cmp(&b.0.dataset.meta.title))
-    });
-    used.truncate(LISTED);
     let figures = state
         .regions
         .figures(state.store.as_ref(), &state.catalog, &home)

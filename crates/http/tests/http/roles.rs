@@ -311,7 +311,16 @@ async fn materialise(app: &App, sample: &str, who: Who, n: usize) -> String {
         path = path.replace("<own_token>", &t.id.to_string());
     }
     if path.contains("/peta.") {
-        crate::visual::load_squares(app.store.as_ref()).await;
+        // Through the API, so that maps cached before (the dataset page draws one) are redrawn.
+        let r = app
+            .call(
+                Who::Admin,
+                Method::POST,
+                "/api/v1/boundaries?level=kecamatan",
+                Body::Json(crate::visual::squares_geojson(&["16.06.01", "16.06.04"])),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "boundaries fixture: {}", r.text);
     }
     path = crate::workspace::materialise(app, path, who, n).await;
     path = crate::governance::materialise(app, path, who, n).await;
