@@ -62,7 +62,7 @@ pub struct BoundaryLoad {
 
 /// Load region boundaries from GeoJSON (admin).
 #[utoipa::path(post, path = "/api/v1/boundaries", tag = super::tags::REGIONS, params(UploadParams),
-    request_body(content = String, content_type = "application/geo+json",
+    request_body(content = Object, content_type = "application/geo+json",
         description = "A FeatureCollection of Polygon/MultiPolygon features with a Kemendagri code (or name) property"),
     responses(
         (status = 200, body = BoundaryLoad),
