@@ -83,12 +83,14 @@ test('pages work with JavaScript switched off', async () => {
   try {
     await page.goto(server.base + '/dataset?q=penduduk');
     await page.locator('ul.datasets h3 a').first().click();
-    await page.waitForSelector('table.data');
+    await page.waitForSelector('[aria-label="Pratinjau tabel"] table');
     await page.selectOption('#kolom', { index: 0 });
     await page.fill('#nilai', '16.06.01');
     await page.getByRole('button', { name: 'Saring' }).click();
     await page.waitForURL(/nilai=16\.06\.01/);
-    assert.ok(await page.locator('table.data tbody tr').count() > 0);
+    assert.ok(await page.locator('[aria-label="Pratinjau tabel"] table tbody tr').count() > 0);
+    // The chart is drawn on the server, so it is there without JavaScript too.
+    assert.ok(await page.locator('figure.chart svg[role="img"]').count() > 0);
   } finally {
     await context.close();
   }

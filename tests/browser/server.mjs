@@ -27,7 +27,12 @@ export async function startDemo() {
   const dir = mkdtempSync(join(tmpdir(), 'satudata-browser-'));
   const child = spawn(bin, ['demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: 'warn' },
+    env: {
+      RUST_LOG: 'warn',
+      // The demo draws its maps from the reference boundaries beside the repository.
+      SATUDATA_BOUNDARIES_DIR: join(repo, '..', 'shared', 'reference', 'boundaries'),
+      ...process.env,
+    },
   });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });

@@ -64,9 +64,10 @@ pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     let start = (lo / step).floor() * step;
     let mut ticks = vec![];
     let mut t = start;
-    while t < hi + step * 0.5 && ticks.len() < 50 {
+    // Up to and including the first tick at or above `hi`, so no value is drawn off the axis.
+    loop {
         ticks.push((t / step).round() * step);
-        if t >= hi {
+        if t >= hi || ticks.len() >= 50 {
             break;
         }
         t += step;
@@ -99,5 +100,8 @@ mod tests {
         assert!(*t.last().unwrap() >= 93_000.0);
         assert!(t.len() <= 7, "{t:?}");
         assert_eq!(nice_ticks(5.0, 5.0, 4).first(), Some(&5.0));
+        // The top value just above a tick still gets a tick above it.
+        let t = nice_ticks(610_000.0, 653_995.0, 4);
+        assert!(*t.last().unwrap() >= 653_995.0, "{t:?}");
     }
 }
