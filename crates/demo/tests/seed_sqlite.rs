@@ -60,12 +60,12 @@ async fn the_demo_is_complete_idempotent_and_deterministic() {
         .expect("open sqlite");
     let store: &dyn Store = &store;
 
+    // The time is printed, never asserted (bench/footprint.sh measures the first start).
     let started = Instant::now();
     let summary = seed(store, &home()).await.expect("seed");
     let took = started.elapsed();
     eprintln!("seeded in {took:?}:\n{}", summary.describe());
     assert!(summary.seeded_now);
-    assert!(took.as_secs() < 60, "seeding took {took:?}");
 
     // The standard code lists, version 1 each.
     let lists = store.list_codelists().await.expect("code lists");
