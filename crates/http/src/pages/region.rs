@@ -61,6 +61,20 @@ fn trend(lang: Lang, f: &Figure) -> Markup {
     }
 }
 
+/// A small line of the figure over its periods (drawn on the server; its title and description say
+/// the same in words).
+fn sparkline(i: usize, f: &Figure) -> maud::PreEscaped<String> {
+    let labels: Vec<String> = f.series.iter().map(|(p, _)| p.clone()).collect();
+    let values: Vec<Option<f64>> = f.series.iter().map(|(_, v)| Some(*v)).collect();
+    maud::PreEscaped(satudata_charts::line::sparkline(
+        &format!("tren-{i}"),
+        &format!("{}: {}", f.dataset_title, f.label),
+        &labels,
+        &values,
+        f.unit.as_deref(),
+    ))
+}
+
 /// `GET /wilayah/{code}`.
 pub async fn region(ctx: PageCtx, Path(code): Path<String>) -> PageResult<Response> {
     let home = ctx.state.config.home_region;
@@ -131,7 +145,7 @@ pub async fn region(ctx: PageCtx, Path(code): Path<String>) -> PageResult<Respon
                             th scope="col" { (ctx.t("Peringkat", "Rank")) }
                         } }
                         tbody {
-                            @for f in mine {
+                            @for (i, f) in mine.iter().enumerate() {
                                 @if let Some((period, value)) = f.latest() {
                                     tr {
                                         th scope="row" {
@@ -140,7 +154,10 @@ pub async fn region(ctx: PageCtx, Path(code): Path<String>) -> PageResult<Respon
                                         }
                                         td.num { (figure_value(lang, f, *value)) }
                                         td { (period) }
-                                        td { (trend(lang, f)) }
+                                        td {
+                                            @if f.series.len() > 1 { span.spark { (sparkline(i, f)) } br; }
+                                            (trend(lang, f))
+                                        }
                                         td { @if let Some((r, n)) = f.rank { (r) " " (ctx.t("dari", "of")) " " (n) } @else { "–" } }
                                     }
                                 }
