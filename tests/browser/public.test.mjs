@@ -28,6 +28,8 @@ const pages = [
   ['kabupaten', '/wilayah/16.06'],
   ['organisasi', '/organisasi'],
   ['kemutakhiran', '/kemutakhiran'],
+  ['kode-referensi', '/kode-referensi'],
+  ['kode-referensi-jenis-kelamin', '/kode-referensi/jenis-kelamin'],
   ['english', '/dataset?lang=en'],
 ];
 

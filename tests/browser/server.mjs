@@ -103,8 +103,29 @@ export async function basics(page) {
     if (h1 !== 1) out.push(`${h1} h1 elements`);
     if (!document.documentElement.lang) out.push('no lang on <html>');
     if (document.documentElement.scrollWidth > window.innerWidth + 1) {
-      out.push(`page is wider than the screen: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+      // Name the element that sticks out: the deepest one whose right edge passes the screen's,
+      // outside any container that scrolls on its own.
+      const scrolls = (el) => { for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) { const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+      const wide = [...document.body.querySelectorAll('*')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && (!scrolls(el) || getComputedStyle(el).position === 'absolute'))
+        .filter((el, _, all) => !all.some((other) => other !== el && el.contains(other)));
+      if (wide.length === 0) {
+        // Nothing sticks out by its box: name the boxes reaching furthest right instead.
+        wide.push(...[...document.body.querySelectorAll('*')]
+          .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right).slice(0, 3));
+      }
+      const names = wide.slice(0, 3).map((el) => `<${el.tagName.toLowerCase()}${el.className ? ` class="${el.className}"` : ''}>${(el.textContent || '').trim().slice(0, 40)}`);
+      out.push(`page is wider than the screen: ${document.documentElement.scrollWidth} > ${window.innerWidth} (${names.join('; ')})`);
     }
     return out;
   });
+}
+
+/** Log in with the login form as `username`; waits for the workspace. */
+export async function login(page, base, username, password) {
+  await page.goto(base + '/masuk?next=/ruang-kerja');
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(/\/ruang-kerja$/);
 }

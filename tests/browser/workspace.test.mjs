@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startDemo, launch, openPage, basics, screenshots } from './server.mjs';
+import { startDemo, launch, openPage, basics, screenshots, login as logIn } from './server.mjs';
 
 let server;
 let browser;
@@ -19,18 +19,12 @@ after(async () => {
   server?.stop();
 });
 
-async function login(page, username, password) {
-  await page.goto(server.base + '/masuk?next=/ruang-kerja');
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.waitForURL(/\/ruang-kerja$/);
-}
+const login = (page, username, password) => logIn(page, server.base, username, password);
 
 const roles = [
   ['produsen', 'demo-produsen-2026', ['/ruang-kerja', '/ruang-kerja/dataset-baru', '/ruang-kerja/daftar-data']],
   ['walidata', 'demo-walidata-2026', ['/ruang-kerja', '/ruang-kerja/pemeriksaan', '/ruang-kerja/kemutakhiran', '/ruang-kerja/daftar-data/baru']],
-  ['admin', 'demo-admin-2026', ['/ruang-kerja/pengguna', '/ruang-kerja/organisasi']],
+  ['admin', 'demo-admin-2026', ['/ruang-kerja/pengguna', '/ruang-kerja/organisasi', '/ruang-kerja/pengaturan']],
 ];
 
 for (const width of [360, 1280]) {

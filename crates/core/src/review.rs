@@ -286,6 +286,8 @@ pub enum NoteTarget {
     Kolom { field: String },
     /// One row, by its primary key values (joined with `|`) or its row number.
     Baris { key: String },
+    /// One cell: a column of one row (the row as in [`NoteTarget::Baris`]).
+    Sel { field: String, key: String },
 }
 
 /// One note of a reviewer.

@@ -166,6 +166,16 @@ pub fn validate_key(key: &str) -> FileResult<()> {
     Ok(())
 }
 
+/// One file found by [`FileStore::list`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedFile {
+    /// Its key, relative to the store.
+    pub key: String,
+    pub size: u64,
+    /// When it was last written.
+    pub modified: std::time::SystemTime,
+}
+
 /// Where satudata keeps files. Cheap to clone; share one per process.
 #[derive(Clone)]
 pub struct FileStore {
@@ -437,6 +447,31 @@ impl FileStore {
     /// Whether a file is stored under `key`.
     pub async fn exists(&self, key: &str) -> FileResult<bool> {
         Ok(self.size(key).await?.is_some())
+    }
+
+    /// Every file under the folder `prefix` (e.g. `staging`), at any depth, with its size and when
+    /// it was last written; keys are relative to the store, like those given to [`FileStore::put_stream`].
+    /// Used for housekeeping, so the whole listing is collected (folders of a few thousand files).
+    pub async fn list(&self, prefix: &str) -> FileResult<Vec<ListedFile>> {
+        let path = self.path(prefix)?;
+        let mut out = vec![];
+        let mut listing = self.inner.list(Some(&path));
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(|e| FileError::backend(prefix, e))?;
+            let parts: Vec<String> = meta
+                .location
+                .parts()
+                .skip(self.prefix.len())
+                .map(|p| p.as_ref().to_string())
+                .collect();
+            out.push(ListedFile {
+                key: parts.join("/"),
+                size: meta.size,
+                modified: meta.last_modified.into(),
+            });
+        }
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(out)
     }
 
     /// Delete the file under `key`. Deleting a missing file is not an error (as on S3), so a

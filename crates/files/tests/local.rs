@@ -226,3 +226,43 @@ fn s3_urls_configure_an_s3_compatible_store() {
     );
     assert!(!format!("{store:?}").contains("secret"));
 }
+
+#[tokio::test]
+async fn list_finds_every_file_under_a_folder_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = FileStore::local(dir.path().join("files")).expect("local store");
+    assert!(store.list("staging").await.expect("empty").is_empty());
+    store.put_bytes("staging/d1/u1/a.csv", "a").await.unwrap();
+    store
+        .put_bytes("staging/d1/u1/unggahan.json", "{}")
+        .await
+        .unwrap();
+    store.put_bytes("staging/d2/u9/b.xlsx", "bb").await.unwrap();
+    store.put_bytes("resources/x/c.csv", "ccc").await.unwrap();
+    let listed = store.list("staging").await.expect("list");
+    let keys: Vec<&str> = listed.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "staging/d1/u1/a.csv",
+            "staging/d1/u1/unggahan.json",
+            "staging/d2/u9/b.xlsx"
+        ]
+    );
+    assert_eq!(listed[2].size, 2);
+    let age = std::time::SystemTime::now()
+        .duration_since(listed[0].modified)
+        .unwrap_or_default();
+    assert!(age.as_secs() < 3600, "just written: {age:?}");
+    // The keys listed are the keys the store reads.
+    for f in &listed {
+        assert!(store.exists(&f.key).await.unwrap());
+    }
+    // The memory backend lists the same way.
+    let mem = FileStore::memory();
+    mem.put_bytes("staging/d/u/x", "x").await.unwrap();
+    mem.put_bytes("other/y", "y").await.unwrap();
+    let listed = mem.list("staging").await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].key, "staging/d/u/x");
+}

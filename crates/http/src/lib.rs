@@ -41,7 +41,7 @@ pub mod usage;
 pub mod visual;
 
 pub use auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
-pub use daily::{run_daily, spawn_daily, DailyOutcome};
+pub use daily::{clean_abandoned_uploads, run_daily, spawn_daily, DailyOutcome, ABANDONED_AFTER};
 pub use dataapi::limit::{Limit, RateLimits};
 pub use error::{ApiError, Problem, ProblemItem};
 pub use openapi::openapi;

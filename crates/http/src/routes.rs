@@ -65,6 +65,8 @@ static ROUTES: &[RouteSpec] = &[
     route!(GET "/organisasi/{slug}" => pages::catalog::organization),
     route!(GET "/topik" => pages::catalog::topics),
     route!(GET "/topik/{slug}" => pages::catalog::topic),
+    route!(GET "/kode-referensi" => pages::codelists::list),
+    route!(GET "/kode-referensi/{slug}" => pages::codelists::show),
     route!(GET "/wilayah/{code}" => pages::region::region),
     // The workspace after login (issue 6).
     route!(GET "/ruang-kerja" => pages::workspace::dashboard::dashboard),
@@ -99,6 +101,11 @@ static ROUTES: &[RouteSpec] = &[
     route!(POST "/ruang-kerja/organisasi" => pages::workspace::admin::create_organization),
     route!(GET "/ruang-kerja/organisasi/{slug}" => pages::workspace::admin::organization),
     route!(POST "/ruang-kerja/organisasi/{slug}" => pages::workspace::admin::update_organization),
+    route!(GET "/ruang-kerja/telaah-metadata" => pages::workspace::metadata_review::list),
+    route!(GET "/ruang-kerja/telaah-metadata/{slug}" => pages::workspace::metadata_review::show),
+    route!(POST "/ruang-kerja/telaah-metadata/{slug}" => pages::workspace::metadata_review::record),
+    route!(GET "/ruang-kerja/pengaturan" => pages::workspace::settings::settings),
+    upload_route!(POST "/ruang-kerja/pengaturan/batas-wilayah" => pages::workspace::settings::load),
     // Health and the API description.
     route!(GET "/healthz" => api::health::healthz),
     route!(GET "/api/v1/openapi.json" => api::health::openapi_json),

@@ -87,6 +87,22 @@ pub async fn upload(
     })?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::invalid_field("body", "berkas GeoJSON harus UTF-8"))?;
+    Ok(Json(
+        load_boundaries(&state, &auth, &params, text, "api").await?,
+    ))
+}
+
+/// Read a GeoJSON text and store its boundaries, all or nothing (with `skip_unmatched`, the
+/// features that match): the work of `POST /api/v1/boundaries` and of the admin's settings page.
+/// `source` says where they came from in the store's record.
+pub async fn load_boundaries(
+    state: &AppState,
+    auth: &Auth,
+    params: &UploadParams,
+    text: &str,
+    source: &str,
+) -> ApiResult<BoundaryLoad> {
+    auth.allow(Action::ManageBoundaries)?;
     let opts = GeoOptions {
         level: params.level,
         code_property: params.code_property.clone(),
@@ -134,10 +150,10 @@ pub async fn upload(
         .collect();
     let loaded = state
         .store
-        .put_boundaries(&items, "api", auth.actor())
+        .put_boundaries(&items, source, auth.actor())
         .await?;
     state.data_api.visuals.boundaries_changed();
-    Ok(Json(BoundaryLoad {
+    Ok(BoundaryLoad {
         loaded,
         code_property: read.code_property,
         matched_by_name: read.boundaries.iter().filter(|b| b.matched_by_name).count(),
@@ -150,7 +166,7 @@ pub async fn upload(
                 reason: u.reason,
             })
             .collect(),
-    }))
+    })
 }
 
 /// Which boundaries to read.

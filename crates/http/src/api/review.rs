@@ -881,7 +881,20 @@ pub async fn add_metadata_review(
     Path(slug): Path<String>,
     crate::extract::Json(req): crate::extract::Json<MetadataReviewRequest>,
 ) -> ApiResult<Response> {
-    let dataset = find_dataset(&state, &slug).await?;
+    let review = record_metadata_review(&state, &auth, &trail, &slug, req).await?;
+    Ok((StatusCode::CREATED, JsonResponse(review)).into_response())
+}
+
+/// Record the pembina's verdict on a dataset's statistical metadata and tell its produsen (see
+/// [`add_metadata_review`]), for the API and the workspace page.
+pub async fn record_metadata_review(
+    state: &AppState,
+    auth: &Auth,
+    trail: &AuditTrail,
+    slug: &str,
+    req: MetadataReviewRequest,
+) -> ApiResult<MetadataReview> {
+    let dataset = find_dataset(state, slug).await?;
     auth.allow(Action::ReadMetadata {
         access: dataset.meta.access,
         organization: dataset.meta.organization_id,
@@ -926,10 +939,7 @@ pub async fn add_metadata_review(
                 dataset.meta.title
             ),
             body: review.note.clone(),
-            link: Some(format!(
-                "/api/v1/datasets/{}/metadata-reviews",
-                dataset.meta.slug
-            )),
+            link: Some(format!("/ruang-kerja/dataset/{}", dataset.meta.slug)),
             audience: vec![Audience::Role {
                 role: Role::Produsen,
                 organization: Some(dataset.meta.organization_id),
@@ -937,14 +947,14 @@ pub async fn add_metadata_review(
             dedupe_key: None,
         })
         .await?;
-    crate::mail::deliver(&state, &sent).await;
+    crate::mail::deliver(state, &sent).await;
     trail.note(
         "metadata.review",
         "dataset",
         dataset.meta.slug.clone(),
         serde_json::json!({"verdict": review.verdict}),
     );
-    Ok((StatusCode::CREATED, JsonResponse(review)).into_response())
+    Ok(review)
 }
 
 /// The pembina's reviews of a dataset's metadata, newest first.
@@ -1007,6 +1017,15 @@ pub async fn metadata_queue(
     State(state): State<AppState>,
     auth: Auth,
 ) -> ApiResult<JsonResponse<MetadataQueue>> {
+    let items = metadata_queue_items(&state, &auth).await?;
+    Ok(JsonResponse(MetadataQueue { items }))
+}
+
+/// The pembina's list (see [`metadata_queue`]), for the API and the workspace page.
+pub async fn metadata_queue_items(
+    state: &AppState,
+    auth: &Auth,
+) -> ApiResult<Vec<MetadataQueueItem>> {
     auth.allow(Action::ReviewMetadata)?;
     let mut items = vec![];
     let mut offset = 0;
@@ -1067,5 +1086,5 @@ pub async fn metadata_queue(
         Some(MetadataVerdict::PerluPerbaikan) => 1,
         Some(MetadataVerdict::Sesuai) => 2,
     });
-    Ok(JsonResponse(MetadataQueue { items }))
+    Ok(items)
 }

@@ -12,7 +12,7 @@ use super::error::PageResult;
 use super::i18n::{int, Lang};
 use super::layout::PageCtx;
 use super::search::dataset_card;
-use crate::extract::Path;
+use crate::pages::extract::Path;
 use crate::publish;
 
 /// The catalogue as of now.

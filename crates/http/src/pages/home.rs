@@ -14,7 +14,7 @@ use super::i18n::{int, Lang};
 use super::layout::PageCtx;
 use super::region::figure_value;
 use super::search::dataset_card;
-use crate::extract::Query;
+use crate::pages::extract::Query;
 use crate::publish;
 
 /// How many key indicators the home page shows.

@@ -18,7 +18,7 @@ use crate::api::plan::{calendar, today_wib};
 use crate::api::quality::{org_quality, overview, Context};
 use crate::auth::Auth;
 use crate::error::ApiResult;
-use crate::extract::{Path, Query};
+use crate::pages::extract::{Path, Query};
 use crate::state::AppState;
 
 /// The year shown.

@@ -162,7 +162,8 @@ impl PageCtx {
                             a href="/catalog.ttl" { "DCAT-AP" } " · "
                             a href="/data.json" { "data.json" } " · "
                             a href="/kalender-rilis" { (self.t("Kalender rilis", "Release calendar")) } " · "
-                            a href="/kualitas" { (self.t("Kualitas data", "Data quality")) }
+                            a href="/kualitas" { (self.t("Kualitas data", "Data quality")) } " · "
+                            a href="/kode-referensi" { (self.t("Kode referensi", "Code lists")) }
                         }
                     }
                 }

@@ -4,8 +4,10 @@
 
 pub mod about;
 pub mod catalog;
+pub mod codelists;
 pub mod dataset;
 pub mod error;
+pub mod extract;
 pub mod home;
 pub mod i18n;
 pub mod kemutakhiran;

@@ -9,7 +9,7 @@ use satudata_core::region::{Level, RegionCode, Regions};
 use super::error::PageResult;
 use super::i18n::{int, number, Lang};
 use super::layout::PageCtx;
-use crate::extract::Path;
+use crate::pages::extract::Path;
 use crate::region_index::Figure;
 
 /// The kind of a place in words (`Desa`, `Kelurahan`, `Kecamatan`, `Kabupaten`).

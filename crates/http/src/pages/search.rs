@@ -14,7 +14,7 @@ use super::i18n::{date, int, Lang};
 use super::layout::PageCtx;
 use super::words;
 use crate::error::ApiResult;
-use crate::extract::Query;
+use crate::pages::extract::Query;
 use crate::publish;
 
 /// Results per page.

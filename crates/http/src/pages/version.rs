@@ -14,7 +14,7 @@ use super::layout::PageCtx;
 use super::table_view::cell;
 use crate::audit_trail::{restricted_read, AuditTrail};
 use crate::error::ApiError;
-use crate::extract::Path;
+use crate::pages::extract::Path;
 
 /// Rows of each kind shown.
 const DIFF_ROWS: u32 = 200;

@@ -123,3 +123,71 @@ async fn code_lists_get_versions_and_refuse_bad_lists() {
             == StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn code_lists_have_pages_with_their_versions_and_changes() {
+    let app = spawn().await;
+    let index = app.get("/kode-referensi", &[]).await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(
+        index
+            .text
+            .contains("href=\"/kode-referensi/jenis-kelamin\""),
+        "{}",
+        index.text
+    );
+    let mut list = json!({
+        "slug": "status-hubungan", "title": "Status hubungan dalam rumah tangga",
+        "source": "BPS, Susenas",
+        "codes": [{"code": "1", "label": "Kepala rumah tangga"}, {"code": "2", "label": "Istri/suami"}]
+    });
+    for _ in 0..2 {
+        let saved = app
+            .call(
+                Who::Walidata,
+                Method::POST,
+                "/api/v1/codelists",
+                Body::Json(list.clone()),
+            )
+            .await;
+        assert!(saved.status.is_success(), "{}", saved.text);
+        list["codes"][1]["label"] = json!("Istri/Suami");
+        list["codes"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"code": "3", "label": "Anak <kandung>", "label_en": "Child"}));
+    }
+    let page = app.get("/kode-referensi/status-hubungan", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("Perubahan dari versi 1"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains("Ditambah: <code>3</code> Anak &lt;kandung&gt;"),
+        "escaped: {}",
+        page.text
+    );
+    assert!(
+        page.text.contains("Istri/suami → Istri/Suami"),
+        "{}",
+        page.text
+    );
+    assert!(page
+        .text
+        .contains("href=\"/kode-referensi/status-hubungan?versi=1\""));
+    let old = app
+        .get("/kode-referensi/status-hubungan?versi=1", &[])
+        .await;
+    assert!(old.text.contains("bukan versi terbaru"), "{}", old.text);
+    assert!(!old.text.contains("Anak"), "{}", old.text);
+    let en = app
+        .get("/kode-referensi/status-hubungan?lang=en", &[])
+        .await;
+    assert!(en.text.contains("Changes since version 1"), "{}", en.text);
+    let missing = app.get("/kode-referensi/tidak-ada", &[]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.header("content-type").starts_with("text/html"));
+}

@@ -72,6 +72,8 @@ pub struct App {
     pub store: Arc<CountingStore>,
     pub http: reqwest::Client,
     pub fx: Fixture,
+    /// The server's state (its store and file store), for housekeeping runs in tests.
+    pub state: satudata_http::AppState,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
@@ -344,6 +346,7 @@ pub async fn spawn_with(options: Options) -> App {
         .spawn(true);
     }
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let kept = state.clone();
     let server = tokio::spawn(async move {
         satudata_http::serve(listener, state, async {
             let _ = rx.await;
@@ -360,6 +363,7 @@ pub async fn spawn_with(options: Options) -> App {
         store,
         http,
         fx,
+        state: kept,
         _shutdown: tx,
         server,
         _dir: dir,

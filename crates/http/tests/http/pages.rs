@@ -429,3 +429,32 @@ async fn serve_stops_gracefully_when_asked() {
         "no longer listening"
     );
 }
+
+#[tokio::test]
+async fn bad_addresses_of_pages_answer_a_page_not_a_problem_document() {
+    let app = spawn().await;
+    for (path, status) in [
+        ("/ruang-kerja/pemeriksaan/bukan-id/1", StatusCode::NOT_FOUND),
+        ("/ruang-kerja/pekerjaan/bukan-id", StatusCode::NOT_FOUND),
+        ("/dataset?halaman=satu", StatusCode::BAD_REQUEST),
+    ] {
+        let a = app.get(path, &[]).await;
+        assert_eq!(a.status, status, "{path}: {}", a.text);
+        assert!(
+            !a.text.contains("UUID"),
+            "no parser words for readers: {}",
+            a.text
+        );
+        assert!(
+            a.header("content-type").starts_with("text/html"),
+            "{path}: {}",
+            a.header("content-type")
+        );
+        assert!(a.text.contains("<h1>"), "{path}: {}", a.text);
+    }
+    // The API keeps its problem documents.
+    let api = app.get("/api/v1/jobs/bukan-id", &[]).await;
+    assert!(api
+        .header("content-type")
+        .starts_with("application/problem+json"));
+}

@@ -6,7 +6,7 @@
 
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
-use satudata_store::Store;
+use satudata_store::{BoundaryStore, Store};
 
 use crate::common::{answer, spawn_with, Answer, App, Body, Options, Who};
 
@@ -291,6 +291,28 @@ async fn the_whole_journey_through_the_workspace_forms() {
         sheets.text
     );
     assert!(sheets.text.contains("kode_kecamatan"), "{}", sheets.text);
+    // Choosing another sheet in the form finds that sheet's header row again (row 3 under the
+    // title), rather than keeping the row of the sheet shown before.
+    let switched = produsen
+        .get(&format!(
+            "{staging}?dari_lembar=Catatan&lembar=Data&baris=1"
+        ))
+        .await;
+    assert!(
+        switched
+            .text
+            .contains("name=\"baris\" min=\"1\" value=\"3\""),
+        "{}",
+        switched.text
+    );
+    let kept = produsen
+        .get(&format!("{staging}?dari_lembar=Data&lembar=Data&baris=2"))
+        .await;
+    assert!(
+        kept.text.contains("name=\"baris\" min=\"1\" value=\"2\""),
+        "the operator's own choice on the same sheet stays: {}",
+        kept.text
+    );
     let started = produsen
         .post(&staging, &[("lembar", "Data"), ("baris", "3")])
         .await;
@@ -332,6 +354,11 @@ async fn the_whole_journey_through_the_workspace_forms() {
             &return_to,
             &[
                 ("catatan", "Isi satuan dan sumber data."),
+                ("rinci0_kolom", "jumlah"),
+                ("rinci0_baris", "2"),
+                ("rinci0_teks", "Angka ini perlu dicek."),
+                ("rinci1_kolom", "tahun"),
+                ("rinci1_teks", "Tahun data?"),
                 ("kembali", &review_path),
             ],
         )
@@ -353,6 +380,21 @@ async fn the_whole_journey_through_the_workspace_forms() {
     let notes = produsen.get(&review_path).await;
     assert!(
         notes.text.contains("Isi satuan dan sumber data."),
+        "{}",
+        notes.text
+    );
+    // The notes on one cell and on a column are shown with their place.
+    assert!(
+        notes
+            .text
+            .contains("<strong>Kolom jumlah, baris 2</strong>: Angka ini perlu dicek."),
+        "{}",
+        notes.text
+    );
+    assert!(
+        notes
+            .text
+            .contains("<strong>Kolom tahun</strong>: Tahun data?"),
         "{}",
         notes.text
     );
@@ -609,6 +651,15 @@ pub fn body(app: &App, method: &str, route: &str, n: usize) -> Option<Body> {
             ("kind", "opd".into()),
             ("region_code", "16.06".into()),
         ]),
+        ("POST", "/ruang-kerja/telaah-metadata/{slug}") => {
+            Body::Form(vec![("putusan", "sesuai".into()), ("catatan", "".into())])
+        }
+        ("POST", "/ruang-kerja/pengaturan/batas-wilayah") => Body::Multipart(
+            vec![("level", "kecamatan".into())],
+            "berkas",
+            "batas.geojson".into(),
+            serde_json::to_vec(&crate::visual::squares_geojson(&["16.06.03"])).unwrap(),
+        ),
         ("POST", "/ruang-kerja/organisasi/{slug}") => Body::Form(vec![
             ("name", "Dinas A".into()),
             ("kind", "opd".into()),
@@ -712,5 +763,249 @@ async fn the_walidata_keeps_the_daftar_data_and_the_admin_the_users() {
     );
     // A walidata may not manage users.
     let refused = walidata.get("/ruang-kerja/pengguna").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn uploads_abandoned_in_the_wizard_are_cleaned_up_and_used_ones_kept() {
+    let app = spawn_with(Options {
+        jobs: true,
+        ..Options::default()
+    })
+    .await;
+    let produsen = Browser::of(&app, Who::ProdusenOwn).await;
+    let stage = |name: &'static str| {
+        let produsen = &produsen;
+        async move {
+            let staged = produsen
+                .upload(
+                    "/ruang-kerja/dataset/terbuka-a/unggah",
+                    &[("tabel", "baru"), ("judul_tabel", name)],
+                    "penduduk.csv",
+                    BAD_CSV.as_bytes().to_vec(),
+                )
+                .await;
+            assert_eq!(staged.status, StatusCode::SEE_OTHER, "{}", staged.text);
+            staged.header("location").to_string()
+        }
+    };
+    let abandoned = stage("Ditinggal").await;
+    let used = stage("Dipakai").await;
+    let started = produsen
+        .post(
+            &used,
+            &[
+                ("baris", "1"),
+                ("judul_tabel", "Dipakai"),
+                ("f0_wilayah", "kecamatan"),
+                ("f2_tipe", "integer"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    let job_path = started.header("location").to_string();
+    produsen.finished_job(&job_path).await;
+
+    // Fresh uploads are kept: the operator may come back to them within the week.
+    let kept = satudata_http::clean_abandoned_uploads(&app.state, satudata_http::ABANDONED_AFTER)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+    assert_eq!(produsen.get(&abandoned).await.status, StatusCode::OK);
+
+    // Once old enough, the abandoned one goes; the one a job was started from stays.
+    let removed = satudata_http::clean_abandoned_uploads(&app.state, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    let gone = produsen.get(&abandoned).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.text);
+    assert_eq!(produsen.get(&used).await.status, StatusCode::OK);
+    let report = produsen.get(&job_path).await;
+    assert!(
+        report.text.contains("<td class=\"cell-error\">empat ratus"),
+        "the job's report still reads its rows from the file: {}",
+        report.text
+    );
+    let again = satudata_http::clean_abandoned_uploads(&app.state, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "idempotent");
+}
+
+#[tokio::test]
+async fn the_admin_sees_the_settings_and_loads_boundaries_with_the_form() {
+    let app = spawn_with(Options::default()).await;
+    let admin = Browser::of(&app, Who::Admin).await;
+    let page = admin.get("/ruang-kerja/pengaturan").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Satu Data Uji"), "{}", page.text);
+    assert!(page.text.contains("sqlite"), "{}", page.text);
+    assert!(
+        page.text
+            .contains("href=\"/ruang-kerja/pengaturan\" aria-current=\"page\""),
+        "{}",
+        page.text
+    );
+    let kecamatan_row = |text: &str| -> String {
+        let at = text
+            .find("data-level=\"kecamatan\"")
+            .expect("kecamatan row");
+        text[at..at + text[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(kecamatan_row(&page.text).contains("<td class=\"num\">0</td>"));
+
+    // A file with a feature that matches no region: nothing is stored, and the page says which.
+    let squares = crate::visual::squares_geojson(&["16.06.03", "99.99.99"]);
+    let refused = admin
+        .upload(
+            "/ruang-kerja/pengaturan/batas-wilayah",
+            &[("level", "kecamatan")],
+            "batas.geojson",
+            serde_json::to_vec(&squares).unwrap(),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused.text.contains("tidak ada yang disimpan"),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("fitur 2"), "{}", refused.text);
+    assert!(app
+        .store
+        .list_boundaries("16.06", satudata_core::region::Level::Kecamatan, false)
+        .await
+        .unwrap()
+        .is_empty());
+    // Not GeoJSON at all.
+    let junk = admin
+        .upload(
+            "/ruang-kerja/pengaturan/batas-wilayah",
+            &[],
+            "batas.geojson",
+            b"kode,nama\n".to_vec(),
+        )
+        .await;
+    assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        junk.text.contains("id=\"berkas-galat\"") || junk.text.contains("GeoJSON"),
+        "{}",
+        junk.text
+    );
+
+    // With "store the matching ones", the good feature is stored and counted on the page.
+    let loaded = admin
+        .upload(
+            "/ruang-kerja/pengaturan/batas-wilayah",
+            &[("level", "kecamatan"), ("skip_unmatched", "ya")],
+            "batas.geojson",
+            serde_json::to_vec(&squares).unwrap(),
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.text);
+    let after = admin.follow(&loaded).await;
+    assert!(
+        after.text.contains("1 batas wilayah dimuat"),
+        "{}",
+        after.text
+    );
+    assert!(kecamatan_row(&after.text).contains("<td class=\"num\">1</td>"));
+    assert_eq!(
+        app.store
+            .get_boundary("16.06.03")
+            .await
+            .unwrap()
+            .unwrap()
+            .level,
+        satudata_core::region::Level::Kecamatan
+    );
+
+    // Only the admin: the walidata is refused, with a page.
+    let walidata = Browser::of(&app, Who::Walidata).await;
+    let refused = walidata.get("/ruang-kerja/pengaturan").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.header("content-type").starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn the_pembina_reviews_statistical_metadata_and_the_produsen_reads_the_verdict() {
+    let app = spawn_with(Options::default()).await;
+    let pembina = Browser::of(&app, Who::Pembina).await;
+    let slug = app.fx.open.meta.slug.clone();
+    let list = pembina.get("/ruang-kerja/telaah-metadata").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert!(list.text.contains(&app.fx.open.meta.title), "{}", list.text);
+    assert!(
+        list.text.contains("data-verdict=\"belum\""),
+        "{}",
+        list.text
+    );
+    let path = format!("/ruang-kerja/telaah-metadata/{slug}");
+    let page = pembina.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("id=\"standar-data\""), "{}", page.text);
+    assert!(page.text.contains("name=\"isian0\""), "{}", page.text);
+
+    // "Needs fixes" needs a note; the choices are kept.
+    let bad = pembina
+        .post(&path, &[("putusan", "perlu_perbaikan"), ("catatan", " ")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert!(bad.text.contains("Tulis catatan"), "{}", bad.text);
+    assert!(
+        bad.text.contains("value=\"perlu_perbaikan\" checked"),
+        "{}",
+        bad.text
+    );
+    let saved = pembina
+        .post(
+            &path,
+            &[
+                ("putusan", "perlu_perbaikan"),
+                ("catatan", "Lengkapi konsep dan definisi."),
+                ("isian0", "konsep"),
+                ("isian0_teks", "Rujuk konsep BPS."),
+            ],
+        )
+        .await;
+    let after = pembina.follow(&saved).await;
+    assert!(
+        after.text.contains("Perubahan tersimpan."),
+        "{}",
+        after.text
+    );
+    assert!(
+        after
+            .text
+            .contains("<strong>Konsep</strong>: Rujuk konsep BPS."),
+        "{}",
+        after.text
+    );
+    let list = pembina.get("/ruang-kerja/telaah-metadata").await;
+    assert!(list.text.contains("data-verdict=\"perlu_perbaikan\""));
+
+    // The produsen is told, and reads the verdict on the dataset's workspace page.
+    let produsen = Browser::of(&app, Who::ProdusenOwn).await;
+    let home = produsen.get("/ruang-kerja").await;
+    assert!(
+        home.text.contains(&format!("/ruang-kerja/dataset/{slug}")),
+        "{}",
+        home.text
+    );
+    let mine = produsen.get(&format!("/ruang-kerja/dataset/{slug}")).await;
+    assert!(
+        mine.text.contains("data-verdict=\"perlu_perbaikan\""),
+        "{}",
+        mine.text
+    );
+    assert!(mine.text.contains("Lengkapi konsep dan definisi."));
+    // A produsen may not give verdicts.
+    let refused = produsen.post(&path, &[("putusan", "sesuai")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

@@ -18,8 +18,8 @@ use super::datasets::{enum_str, parse_enum};
 use super::{check_csrf, csrf_input, flash, nav, see_other, Field, FieldErrors, FormData};
 use crate::api::users::{create_user, set_user_roles, NewUserRequest, RoleGrant};
 use crate::error::ApiError;
-use crate::extract::Path;
 use crate::pages::error::PageResult;
+use crate::pages::extract::Path;
 use crate::pages::layout::{html_response, PageCtx};
 
 async fn all_organizations(ctx: &PageCtx) -> PageResult<Vec<Organization>> {

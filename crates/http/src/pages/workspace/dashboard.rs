@@ -20,9 +20,9 @@ use satudata_store::DatasetQuery;
 use super::{check_csrf, csrf_input, flash, nav, see_other, FormData};
 use crate::api::plan::today_wib;
 use crate::api::review::{queue_page, QueueParams};
-use crate::extract::Path;
 use crate::pages::dataset::state_word;
 use crate::pages::error::PageResult;
+use crate::pages::extract::Path;
 use crate::pages::i18n::{date, Lang};
 use crate::pages::layout::PageCtx;
 

@@ -18,9 +18,9 @@ use super::{check_csrf, csrf_input, flash, see_other, Field, FieldErrors, FormDa
 use crate::api::find_dataset;
 use crate::api::review::{needed, roles_of};
 use crate::error::ApiError;
-use crate::extract::Path;
 use crate::pages::dataset::state_word;
 use crate::pages::error::PageResult;
+use crate::pages::extract::Path;
 use crate::pages::i18n::{date, int};
 use crate::pages::layout::{html_response, PageCtx};
 use crate::pages::words;
@@ -155,6 +155,8 @@ pub async fn show(ctx: PageCtx, Path(slug): Path<String>) -> PageResult<Response
             }
         }
     }
+    // The pembina's latest verdict on the statistical metadata, for the produsen to act on.
+    let metadata_review = state.store.metadata_reviews(d.id).await?.into_iter().next();
     let content = html! {
         p.crumbs { a href="/ruang-kerja" { (ctx.t("Ruang kerja", "Workspace")) } " › " (d.meta.title) }
         h1 { (d.meta.title) }
@@ -229,6 +231,22 @@ pub async fn show(ctx: PageCtx, Path(slug): Path<String>) -> PageResult<Response
         @if !files.is_empty() {
             h2 { (ctx.t("Lampiran", "Attachments")) }
             ul { @for (f, label) in &files { li { (f.title) " (" (label) ")" } } }
+        }
+        @if let Some(r) = &metadata_review {
+            h2 #telaah-metadata { (ctx.t("Telaah metadata oleh pembina", "Metadata review by the pembina")) }
+            p data-verdict=(r.verdict.as_str()) {
+                strong { @match r.verdict {
+                    satudata_core::review::MetadataVerdict::Sesuai => (ctx.t("Sesuai standar", "Meets the standard")),
+                    satudata_core::review::MetadataVerdict::PerluPerbaikan => (ctx.t("Perlu perbaikan", "Needs fixes")),
+                } }
+                " · " (crate::pages::i18n::date(ctx.lang, r.at.date_naive()))
+            }
+            @if !r.note.is_empty() { blockquote { (r.note) } }
+            @if !r.notes.is_empty() {
+                ul.notes { @for n in &r.notes { li {
+                    strong { (super::metadata_review::note_field(&ctx, &n.target)) } ": " (n.text)
+                } } }
+            }
         }
     };
     Ok(ctx.ok(&d.meta.title, content))

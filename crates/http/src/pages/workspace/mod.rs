@@ -9,8 +9,10 @@
 pub mod admin;
 pub mod dashboard;
 pub mod datasets;
+pub mod metadata_review;
 pub mod plan;
 pub mod review;
+pub mod settings;
 pub mod upload;
 
 use axum::http::{header, HeaderMap, StatusCode};
@@ -88,8 +90,13 @@ pub fn see_other(location: &str, pesan: &str) -> Response {
     let target = if pesan.is_empty() {
         location.to_string()
     } else {
-        let sep = if location.contains('?') { '&' } else { '?' };
-        format!("{location}{sep}pesan={pesan}")
+        // The message goes in the query, before any fragment (`/x#part` → `/x?pesan=…#part`).
+        let (path, fragment) = match location.split_once('#') {
+            Some((p, f)) => (p, format!("#{f}")),
+            None => (location, String::new()),
+        };
+        let sep = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{sep}pesan={pesan}{fragment}")
     };
     (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response()
 }
@@ -142,8 +149,17 @@ pub fn flash(ctx: &PageCtx) -> Markup {
         .split('&')
         .find_map(|p| p.strip_prefix("pesan="))
         .unwrap_or("");
+    // A count travels in the code itself: `batas-240` = 240 boundaries loaded.
+    let loaded = code
+        .strip_prefix("batas-")
+        .and_then(|n| n.parse::<i64>().ok());
     html! {
-        @if let Some(text) = message(ctx, code) {
+        @if let Some(n) = loaded {
+            p.success role="status" {
+                (crate::pages::i18n::int(ctx.lang, n))
+                (ctx.t(" batas wilayah dimuat; peta memakainya mulai sekarang.", " boundaries loaded; maps use them from now on."))
+            }
+        } @else if let Some(text) = message(ctx, code) {
             p.success role="status" { (text) }
         }
     }
@@ -155,6 +171,12 @@ pub fn nav(ctx: &PageCtx) -> Markup {
     let mut links: Vec<(&str, &str)> = vec![("/ruang-kerja", ctx.t("Ringkasan", "Overview"))];
     if may(Action::ReviewSubmission) {
         links.push(("/ruang-kerja/pemeriksaan", ctx.t("Pemeriksaan", "Review")));
+    }
+    if may(Action::ReviewMetadata) {
+        links.push((
+            "/ruang-kerja/telaah-metadata",
+            ctx.t("Telaah metadata", "Metadata review"),
+        ));
     }
     links.push(("/ruang-kerja/daftar-data", "Daftar Data"));
     links.push((
@@ -169,6 +191,9 @@ pub fn nav(ctx: &PageCtx) -> Markup {
             "/ruang-kerja/organisasi",
             ctx.t("Organisasi", "Organisations"),
         ));
+    }
+    if may(Action::ManageBoundaries) {
+        links.push(("/ruang-kerja/pengaturan", ctx.t("Pengaturan", "Settings")));
     }
     html! {
         nav.tabs aria-label=(ctx.t("Ruang kerja", "Workspace")) {
@@ -219,6 +244,15 @@ impl FieldErrors {
             }
         }
         Ok(out)
+    }
+
+    /// Call the field `from` of an API's problem by the form's name `to`.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        for (field, _) in &mut self.by_field {
+            if field == from {
+                *field = to.to_string();
+            }
+        }
     }
 
     /// Add a problem with a field.

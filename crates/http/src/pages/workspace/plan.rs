@@ -28,8 +28,8 @@ use crate::api::plan::{
 };
 use crate::audit_trail::AuditTrail;
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
 use crate::pages::error::{PageError, PageResult};
+use crate::pages::extract::{Path, Query};
 use crate::pages::i18n::date;
 use crate::pages::layout::{html_response, PageCtx};
 use crate::pages::words;

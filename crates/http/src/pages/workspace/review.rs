@@ -8,19 +8,21 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{html, Markup};
-use satudata_core::review::{ReviewAction, ReviewState, RowDiff};
+use satudata_core::dataset::ResourceKind;
+use satudata_core::review::{NoteTarget, ReviewAction, ReviewNote, ReviewState, RowDiff};
 use satudata_core::value::Value;
 use satudata_core::Id;
 use serde::Deserialize;
 
 use super::datasets::{action_label, action_word, available_actions};
 use super::{check_csrf, csrf_input, flash, local_path, nav, see_other, FormData};
+use crate::api::find_resource;
 use crate::api::review::{act, queue_page, review_detail, QueueParams, ReviewRequest};
 use crate::audit_trail::AuditTrail;
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
 use crate::pages::dataset::state_word;
 use crate::pages::error::PageResult;
+use crate::pages::extract::{Path, Query};
 use crate::pages::i18n::{date, int};
 use crate::pages::layout::PageCtx;
 
@@ -194,6 +196,10 @@ pub async fn detail(
     let r = review_detail(&ctx.state, &ctx.auth, &trail, id, number, Some(100)).await?;
     let dataset = crate::api::find_dataset(&ctx.state, &r.dataset).await?;
     let actions = available_actions(&ctx, dataset.meta.organization_id, r.state);
+    let columns: Vec<String> = match find_resource(&ctx.state, id).await?.0.kind {
+        ResourceKind::Table { schema } => schema.fields.into_iter().map(|f| f.name).collect(),
+        _ => vec![],
+    };
     let back = format!("/ruang-kerja/pemeriksaan/{id}/{number}");
     let needs_note = |a: ReviewAction| {
         a == ReviewAction::Return || (a == ReviewAction::Withdraw && r.state == ReviewState::Terbit)
@@ -264,7 +270,11 @@ pub async fn detail(
                         " · " (date(ctx.lang, e.at.date_naive()))
                         @if let Some(role) = e.role { " · " (role.to_string()) }
                         @if !e.note.is_empty() { blockquote data-note="true" { (e.note) } }
-                        @for n in &e.notes { p.meta { (serde_json::to_string(&n.target).unwrap_or_default()) ": " (n.text) } }
+                        @if !e.notes.is_empty() {
+                            ul.notes {
+                                @for n in &e.notes { li data-note-target=(target_words(&ctx, &n.target)) { strong { (target_words(&ctx, &n.target)) } ": " (n.text) } }
+                            }
+                        }
                     }
                 }
             }
@@ -279,6 +289,7 @@ pub async fn detail(
                         @let field = format!("catatan-{}", action_word(*a));
                         label for=(field) { (ctx.t("Catatan (wajib): apa yang harus diperbaiki", "Note (required): what must be fixed")) }
                         textarea id=(field) name="catatan" rows="3" required {}
+                        @if *a == ReviewAction::Return { (detail_notes(&ctx, &columns)) }
                         button type="submit" { (action_label(&ctx, *a)) }
                     }
                 } @else {
@@ -332,7 +343,7 @@ pub async fn action(
     .ok_or_else(|| ApiError::not_found(format!("Tindakan '{word}' tidak dikenal.")))?;
     let req = ReviewRequest {
         note: form.get("catatan").trim().to_string(),
-        notes: vec![],
+        notes: detail_notes_of(&form),
     };
     let answer = act(&ctx.state, &ctx.auth, &trail, id, number, action, Ok(req)).await?;
     let code = match answer.state {
@@ -350,4 +361,68 @@ pub async fn action(
         &format!("/ruang-kerja/pemeriksaan/{id}/{number}"),
     );
     Ok(see_other(&back, code))
+}
+
+/// How many notes on a column, a row or a cell the return form offers (no JavaScript needed to
+/// add more; a reviewer with more to say writes them in the general note).
+const DETAIL_NOTES: usize = 3;
+
+/// What a note is about, in words: "kolom jumlah", "baris 5", "kolom jumlah, baris 5".
+fn target_words(ctx: &PageCtx, t: &NoteTarget) -> String {
+    match t {
+        NoteTarget::Pengajuan => ctx.t("Pengajuan", "Submission").to_string(),
+        NoteTarget::Kolom { field } => format!("{} {field}", ctx.t("Kolom", "Column")),
+        NoteTarget::Baris { key } => format!("{} {key}", ctx.t("Baris", "Row")),
+        NoteTarget::Sel { field, key } => format!(
+            "{} {field}, {} {key}",
+            ctx.t("Kolom", "Column"),
+            ctx.t("baris", "row")
+        ),
+    }
+}
+
+/// The part of the return form for notes on a column, a row or one cell of the table.
+fn detail_notes(ctx: &PageCtx, columns: &[String]) -> Markup {
+    html! {
+        fieldset.detail-notes {
+            legend { (ctx.t("Catatan pada kolom, baris atau sel (boleh kosong)", "Notes on a column, a row or a cell (optional)")) }
+            p.help { (ctx.t("Pilih kolom, atau tulis nomor baris (atau nilai kunci baris), atau keduanya untuk satu sel.",
+                             "Choose a column, or write a row number (or the row's key), or both for one cell.")) }
+            @for i in 0..DETAIL_NOTES {
+                div.note-row {
+                    @let n = i + 1;
+                    label for=(format!("rinci{i}_kolom")) { (ctx.t("Kolom catatan ", "Column of note ")) (n) }
+                    select id=(format!("rinci{i}_kolom")) name=(format!("rinci{i}_kolom")) {
+                        option value="" { (ctx.t("(semua kolom)", "(every column)")) }
+                        @for c in columns { option value=(c) { (c) } }
+                    }
+                    label for=(format!("rinci{i}_baris")) { (ctx.t("Baris catatan ", "Row of note ")) (n) }
+                    input id=(format!("rinci{i}_baris")) name=(format!("rinci{i}_baris")) type="text" inputmode="numeric" size="8";
+                    label for=(format!("rinci{i}_teks")) { (ctx.t("Isi catatan ", "Text of note ")) (n) }
+                    input id=(format!("rinci{i}_teks")) name=(format!("rinci{i}_teks")) type="text";
+                }
+            }
+        }
+    }
+}
+
+/// The notes on columns, rows and cells filled in the return form; a line without text is skipped.
+fn detail_notes_of(form: &FormData) -> Vec<ReviewNote> {
+    (0..DETAIL_NOTES)
+        .filter_map(|i| {
+            let text = form.get(&format!("rinci{i}_teks")).trim().to_string();
+            if text.is_empty() {
+                return None;
+            }
+            let field = form.get(&format!("rinci{i}_kolom")).trim().to_string();
+            let key = form.get(&format!("rinci{i}_baris")).trim().to_string();
+            let target = match (field.is_empty(), key.is_empty()) {
+                (true, true) => NoteTarget::Pengajuan,
+                (false, true) => NoteTarget::Kolom { field },
+                (true, false) => NoteTarget::Baris { key },
+                (false, false) => NoteTarget::Sel { field, key },
+            };
+            Some(ReviewNote { target, text })
+        })
+        .collect()
 }

@@ -30,9 +30,9 @@ use super::{check_csrf, csrf_input, flash, see_other, Field, FieldErrors, FormDa
 use crate::api::files::{file_error, find_job, queue_import, safe_filename, ImportOptions};
 use crate::api::{find_dataset, find_resource};
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
 use crate::pages::dataset::state_word;
 use crate::pages::error::{PageError, PageResult};
+use crate::pages::extract::{Path, Query};
 use crate::pages::i18n::int;
 use crate::pages::layout::{html_response, PageCtx};
 
@@ -57,8 +57,14 @@ struct Staged {
     summary: String,
 }
 
+/// The file in a staged upload's folder that says an import job was started from it.
+pub const USED_MARKER: &str = "dipakai";
+
+/// Where uploads wait between the wizard's steps, in the file store.
+pub const STAGING: &str = "staging";
+
 fn staging_prefix(dataset: Id, upload: Id) -> String {
-    format!("staging/{dataset}/{upload}")
+    format!("{STAGING}/{dataset}/{upload}")
 }
 
 /// The steps of the wizard, with the current one marked.
@@ -345,7 +351,7 @@ async fn start(
         header_row,
         summary: (!staged.summary.is_empty()).then(|| staged.summary.clone()),
     };
-    Ok(queue_import(
+    let job = queue_import(
         &ctx.state,
         &ctx.auth,
         table,
@@ -353,7 +359,19 @@ async fn start(
         staged.filename.clone(),
         &options,
     )
-    .await?)
+    .await?;
+    // The file now belongs to a job (its report shows rows from it): mark the staged upload as
+    // used, so that the daily clean-up of abandoned uploads leaves it alone.
+    let marker = staged
+        .file_key
+        .rsplit_once('/')
+        .map(|(dir, _)| format!("{dir}/{USED_MARKER}"));
+    if let Some(marker) = marker {
+        if let Err(e) = ctx.state.files.put_bytes(&marker, job.id.to_string()).await {
+            tracing::warn!(error = %e, key = %marker, "could not mark a staged upload as used");
+        }
+    }
+    Ok(job)
 }
 
 /// Read a stored file back, whole up to [`PREVIEW_BYTES`].
@@ -489,6 +507,9 @@ async fn staged_record(ctx: &PageCtx, d: &Dataset, upload: Id) -> PageResult<Sta
 pub struct SheetQuery {
     lembar: Option<String>,
     baris: Option<u64>,
+    /// The sheet the form showed: when another sheet is chosen, its header row is found again
+    /// rather than kept from the sheet before.
+    dari_lembar: Option<String>,
 }
 
 const TYPES: [FieldType; 8] = [
@@ -639,6 +660,7 @@ async fn sheet_page(
             p { a href=(format!("/ruang-kerja/dataset/{}/unggah", d.meta.slug)) { (ctx.t("Unggah berkas lain", "Upload another file")) } }
         } @else {
             form.filter method="get" action=(action) {
+                @if let Some(shown) = &inspection.sheet { input type="hidden" name="dari_lembar" value=(shown); }
                 @if inspection.sheets.len() > 1 {
                     label for="lembar" { (ctx.t("Lembar", "Sheet")) }
                     select #lembar name="lembar" {
@@ -696,8 +718,11 @@ async fn sheet_page(
 pub async fn sheet(
     ctx: PageCtx,
     Path((slug, upload)): Path<(String, Id)>,
-    Query(q): Query<SheetQuery>,
+    Query(mut q): Query<SheetQuery>,
 ) -> PageResult<Response> {
+    if q.dari_lembar.is_some() && q.dari_lembar != q.lembar {
+        q.baris = None;
+    }
     let d = writable_dataset(&ctx, &slug).await?;
     let staged = staged_record(&ctx, &d, upload).await?;
     let markup = sheet_page(&ctx, &d, upload, &staged, &q, &FieldErrors::none()).await?;
@@ -804,6 +829,7 @@ pub async fn import(
                     let q = SheetQuery {
                         lembar: sheet,
                         baris: header_row,
+                        dari_lembar: None,
                     };
                     let markup = sheet_page(&ctx, &d, upload, &staged, &q, &errors).await?;
                     return Ok(html_response(
