@@ -99,6 +99,32 @@ export async function basics(page) {
         || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
       if (!labelled) out.push(`field without label: ${el.outerHTML.slice(0, 80)}`);
     }
+    // WCAG 2.1 AA contrast (1.4.3): 4.5:1 for text, 3:1 for large text (≥ 24 px, or ≥ 18.66 px bold),
+    // of every visible element with text of its own against the first opaque background behind it.
+    const rgb = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const [r, g, b, a = 1] = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return { r, g, b, a }; };
+    const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c && c.a >= 1) return c; }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const low = new Set();
+    for (const el of document.body.querySelectorAll('*')) {
+      if (!el.childNodes || ![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      if (el.closest('svg, .visually-hidden, [aria-hidden="true"]')) continue;
+      const st = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      if (st.visibility === 'hidden' || st.display === 'none' || box.width === 0 || box.height === 0) continue;
+      const fg = rgb(st.color);
+      if (!fg) continue;
+      const bg = background(el);
+      const mix = { r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a) };
+      const [hi, lo] = [lum(mix), lum(bg)].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(st.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) low.add(`contrast ${ratio.toFixed(2)}:1 of <${el.tagName.toLowerCase()}${el.className ? ` class="${el.className}"` : ''}> "${el.textContent.trim().slice(0, 30)}"`);
+    }
+    out.push(...[...low].slice(0, 5));
     const h1 = document.querySelectorAll('h1').length;
     if (h1 !== 1) out.push(`${h1} h1 elements`);
     if (!document.documentElement.lang) out.push('no lang on <html>');
