@@ -1015,22 +1015,19 @@ async fn report_view(ctx: &PageCtx, job: &satudata_store::jobs::Job, report: &Js
             } }
         }
         h3 { (ctx.t("Daftar kesalahan", "Errors")) }
-        div.table-scroll { table.data {
-            thead { tr {
-                th scope="col" { (ctx.t("Baris", "Row")) }
-                th scope="col" { (ctx.t("Kolom", "Column")) }
-                th scope="col" { (ctx.t("Isi sel", "Cell")) }
-                th scope="col" { (ctx.t("Masalah", "Problem")) }
-                th scope="col" { (ctx.t("Cara memperbaiki", "How to fix")) }
-            } }
+        @let heads = [ctx.t("Baris", "Row"), ctx.t("Kolom", "Column"), ctx.t("Isi sel", "Cell"), ctx.t("Masalah", "Problem"), ctx.t("Cara memperbaiki", "How to fix")];
+        // On a narrow screen each error becomes a card (see `table.stacked` in the stylesheet):
+        // the problem and its fix stay readable without scrolling sideways.
+        div.table-scroll { table.data.stacked {
+            thead { tr { @for h in heads { th scope="col" { (h) } } } }
             tbody {
                 @for e in &errors {
                     tr id=[e.row.map(|r| format!("baris-{r}"))] {
-                        td.num { (e.row.map(|r| r.to_string()).unwrap_or_else(|| "–".into())) }
-                        td { (e.field_name) }
-                        td { @if !e.cell.is_empty() { code { (e.cell) } } }
-                        td { strong { (e.title) } ": " (e.message) }
-                        td { (e.hint) }
+                        td.num data-label=(heads[0]) { (e.row.map(|r| r.to_string()).unwrap_or_else(|| "–".into())) }
+                        td data-label=(heads[1]) { (e.field_name) }
+                        td data-label=(heads[2]) { @if !e.cell.is_empty() { code { (e.cell) } } }
+                        td data-label=(heads[3]) { strong { (e.title) } ": " (e.message) }
+                        td data-label=(heads[4]) { (e.hint) }
                     }
                 }
             }
