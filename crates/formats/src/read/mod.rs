@@ -15,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod prefetch;
 pub mod sheet;
+pub mod xls_guard;
 
 use std::io::{Read, Seek};
 use std::path::Path;
