@@ -66,6 +66,20 @@ fn valid_invalid_and_unusable_files_get_exit_codes_0_1_2() {
     assert!(err.contains("skema"), "{err}");
 }
 
+/// The fuzz input whose cells sit past column IV (docs/FUZZING.md, finding 3: calamine would have
+/// allocated 135 GB) is unusable input, exit code 2, with the reason in Bahasa Indonesia.
+#[test]
+fn an_xls_with_cells_past_its_limits_is_unusable_not_an_abort() {
+    let f = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../formats/fuzz/corpus/read_sheet/regression-calamine-xls-cell-position-135GB.xls"
+    );
+    let (code, _, err) = validate(&[f]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("di luar batas format .xls"), "{err}");
+    assert!(err.contains(".xlsx atau CSV"), "{err}");
+}
+
 #[test]
 fn every_sample_and_fixture_gets_a_report_never_a_crash() {
     let mut files = vec![];

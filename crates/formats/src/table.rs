@@ -192,7 +192,11 @@ impl<R: TableReader> TableStream<R> {
             // Notes have one filled cell (or one text spanning the row): most rows are ruled out by
             // their first two filled cells differing.
             let filled = {
-                let mut two = rec.cells().iter().map(str::trim).filter(|c| !c.is_empty());
+                let mut two = rec
+                    .cells()
+                    .iter()
+                    .map(crate::read::trim_cell)
+                    .filter(|c| !c.is_empty());
                 match (two.next(), two.next()) {
                     (Some(a), Some(b)) if a == b => crate::header::filled_cells(rec),
                     (Some(_), Some(_)) => 2,

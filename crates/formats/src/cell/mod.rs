@@ -299,7 +299,7 @@ impl ColumnParser {
             set_text(out, raw);
             return Ok(());
         }
-        let t = raw.trim();
+        let t = crate::read::trim_cell(raw);
         match self.field_type {
             FieldType::String | FieldType::Any | FieldType::Unsupported => {
                 set_text(out, raw);
@@ -500,7 +500,7 @@ impl ColumnParser {
 
     fn parse_region(&mut self, raw: &str, level: Level, out: &mut Value) -> Result<(), CellIssue> {
         // Fast path: a well-formed code of the right level that exists and lies inside home.
-        let t = raw.trim();
+        let t = crate::read::trim_cell(raw);
         if let Some(key) = region::fast_code_key(t) {
             if key.1 as usize == level.digits()
                 && region::code_exists(key)

@@ -66,10 +66,19 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
     best.0
 }
 
+/// Room for a record's text and cell ends before the first record has grown a buffer.
+const MIN_TEXT_ROOM: usize = 256;
+const MIN_ENDS_ROOM: usize = 32;
+
 /// A streaming CSV reader.
+///
+/// It drives `csv_core` itself and parses each record straight into the [`Record`]'s own buffers
+/// (its text and cell ends have the layout `csv_core` writes), then checks UTF-8 once in place: the
+/// `csv` crate's `ByteRecord` and the copy from it into the record cost about a tenth of validating
+/// a row.
 pub struct CsvReader {
-    rdr: csv::Reader<Box<dyn Read + Send>>,
-    rec: csv::ByteRecord,
+    input: BufReader<Box<dyn Read + Send>>,
+    core: csv_core::Reader,
     info: SourceInfo,
     /// Row number the next record will get.
     next_row: u64,
@@ -77,7 +86,10 @@ pub struct CsvReader {
     prev_last_line: u64,
     /// Blank lines still to report before the stashed record.
     pending_blank: u64,
-    stashed: bool,
+    /// A record read after blank lines, returned once the blank rows before it are.
+    stash: Option<Record>,
+    /// The stash's buffers when it is empty, kept for reuse.
+    spare: Record,
     done: bool,
 }
 
@@ -104,22 +116,19 @@ impl CsvReader {
             Some(d) => d,
             None => sniff_delimiter(head_text.as_bytes()),
         };
-        // Records end at `\n` only (a `\r` before it is cut off in `emit_stashed`): the csv crate's
-        // line count then always includes the record's own terminator, also in files that mix CRLF
-        // and LF lines, where a terminator style guessed from the head numbered rows wrongly and
+        // Records end at `\n` only (a `\r` before it is cut off in `parse_into`): the parser's line
+        // count then always includes the record's own terminator, also in files that mix CRLF and
+        // LF lines, where a terminator style guessed from the head numbered rows wrongly and
         // reported blank rows that are not there. Old Mac files (`\r` only) keep `\r` as terminator.
         let old_mac = !head_text.contains('\n') && head_text.contains('\r');
-        let rdr = csv::ReaderBuilder::new()
+        let core = csv_core::ReaderBuilder::new()
             .terminator(if old_mac {
-                csv::Terminator::CRLF
+                csv_core::Terminator::CRLF
             } else {
-                csv::Terminator::Any(b'\n')
+                csv_core::Terminator::Any(b'\n')
             })
-            .has_headers(false)
-            .flexible(true)
             .delimiter(delimiter)
-            .buffer_capacity(256 * 1024)
-            .from_reader(text);
+            .build();
         let info = SourceInfo {
             format: Some(Format::Csv),
             encoding: Some(if opts.encoding.is_some() {
@@ -134,49 +143,118 @@ impl CsvReader {
             ..Default::default()
         };
         Ok(CsvReader {
-            rdr,
-            rec: csv::ByteRecord::new(),
+            input: BufReader::with_capacity(256 * 1024, text),
+            core,
             info,
             next_row: 1,
             prev_last_line: 0,
             pending_blank: 0,
-            stashed: false,
+            stash: None,
+            spare: Record::new(),
             done: false,
         })
     }
 
-    fn emit_stashed(&mut self, out: &mut Record) {
-        out.reset(self.next_row);
-        self.next_row += 1;
-        self.stashed = false;
-        // The `\r` of a CRLF terminator is the last byte of the last field (records end at `\n`).
-        let n = self.rec.len();
-        let last_field = n.checked_sub(1).and_then(|i| self.rec.get(i));
-        let cr = usize::from(last_field.and_then(<[u8]>::last) == Some(&b'\r'));
-        let all = self.rec.as_slice();
-        let all = &all[..all.len() - cr];
-        if n == 1 && all.is_empty() {
-            // A blank CRLF line: a blank row, like a blank LF line.
-            return;
-        }
-        let len_of = |i: usize, f: &[u8]| if i + 1 == n { f.len() - cr } else { f.len() };
-        // One UTF-8 check for the whole record, then the cells by their lengths.
-        if let Ok(text) = std::str::from_utf8(all) {
-            if out.push_joined(text, self.rec.iter().enumerate().map(|(i, f)| len_of(i, f))) {
-                self.stashed = false;
-                return;
+    /// Parse the next record into `out`'s buffers (its row number is left to the caller); `false`
+    /// at the end of the input. A `\r` ending the last cell (a CRLF terminator) is cut off, and a
+    /// line of only `\r` is a blank row (no cells), like an empty LF line.
+    fn parse_into(&mut self, out: &mut Record) -> Result<bool, ReadError> {
+        use csv_core::ReadRecordResult as R;
+        out.encoding_error = false;
+        let mut bytes = std::mem::take(&mut out.buf).into_bytes();
+        let ends = &mut out.ends;
+        // All the capacity is room to write into: csv_core fills slices, we cut them to size after.
+        let room = bytes.capacity().max(MIN_TEXT_ROOM);
+        bytes.clear();
+        bytes.resize(room, 0);
+        let room = ends.capacity().max(MIN_ENDS_ROOM);
+        ends.clear();
+        ends.resize(room, 0);
+        let (mut outlen, mut endlen) = (0, 0);
+        let found = loop {
+            let input = match self.input.fill_buf() {
+                Ok(i) => i,
+                Err(e) => {
+                    ends.clear();
+                    return Err(ReadError::Io(e));
+                }
+            };
+            let (res, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut bytes[outlen..], &mut ends[endlen..]);
+            self.input.consume(nin);
+            outlen += nout;
+            endlen += nend;
+            match res {
+                R::InputEmpty => continue,
+                R::OutputFull => {
+                    let n = bytes.len() * 2;
+                    bytes.resize(n, 0);
+                }
+                R::OutputEndsFull => {
+                    let n = ends.len() * 2;
+                    ends.resize(n, 0);
+                }
+                R::Record => break true,
+                R::End => break false,
             }
+        };
+        bytes.truncate(outlen);
+        ends.truncate(endlen);
+        if !found {
+            ends.clear();
+            bytes.clear();
+            out.buf = String::from_utf8(bytes).unwrap_or_default();
+            return Ok(false);
         }
-        for (i, field) in self.rec.iter().enumerate() {
-            let field = &field[..len_of(i, field)];
-            match std::str::from_utf8(field) {
-                Ok(s) => out.push(s),
-                Err(_) => {
-                    out.set_encoding_error();
-                    out.push(&String::from_utf8_lossy(field));
+        // The `\r` of a CRLF terminator is the last byte of the last cell (records end at `\n`).
+        if let Some(&end) = ends.last() {
+            let start = if ends.len() > 1 {
+                ends[ends.len() - 2]
+            } else {
+                0
+            };
+            if end > start && bytes[end - 1] == b'\r' {
+                bytes.truncate(end - 1);
+                if let Some(e) = ends.last_mut() {
+                    *e -= 1;
                 }
             }
         }
+        if ends.len() == 1 && bytes.is_empty() {
+            // A blank CRLF line: a blank row, like a blank LF line.
+            ends.clear();
+        }
+        // One UTF-8 check for the whole record, in place. A cell end inside a character means two
+        // invalid halves joined into a valid sequence: then each cell is checked alone.
+        match String::from_utf8(bytes) {
+            Ok(text) if text.is_ascii() || ends.iter().all(|&e| text.is_char_boundary(e)) => {
+                out.buf = text;
+            }
+            Ok(text) => lossy_cells(text.into_bytes(), out),
+            Err(e) => lossy_cells(e.into_bytes(), out),
+        }
+        Ok(true)
+    }
+}
+
+/// Put the cells held in `bytes` (ends in `out.ends`) into `out` one by one, invalid UTF-8 replaced
+/// and the row marked as having an encoding error.
+fn lossy_cells(bytes: Vec<u8>, out: &mut Record) {
+    let ends = std::mem::take(&mut out.ends);
+    out.buf.clear();
+    out.ends.clear();
+    let mut start = 0;
+    for &end in &ends {
+        let field = bytes.get(start..end).unwrap_or_default();
+        match std::str::from_utf8(field) {
+            Ok(s) => out.push(s),
+            Err(_) => {
+                out.set_encoding_error();
+                out.push(&String::from_utf8_lossy(field));
+            }
+        }
+        start = end;
     }
 }
 
@@ -192,37 +270,30 @@ impl TableReader for CsvReader {
             self.next_row += 1;
             return Ok(true);
         }
-        if self.stashed {
-            self.emit_stashed(out);
+        if let Some(mut stashed) = self.stash.take() {
+            std::mem::swap(out, &mut stashed);
+            self.spare = stashed;
+            out.row = self.next_row;
+            self.next_row += 1;
             return Ok(true);
         }
         if self.done {
             return Ok(false);
         }
-        let more = self
-            .rdr
-            .read_byte_record(&mut self.rec)
-            .map_err(|e| match e.into_kind() {
-                csv::ErrorKind::Io(io) => ReadError::Io(io),
-                other => ReadError::Corrupt {
-                    format: "CSV",
-                    detail: format!("{other:?}"),
-                },
-            })?;
-        if !more {
+        if !self.parse_into(out)? {
             self.done = true;
             return Ok(false);
         }
-        // Empty lines the csv crate skipped: Python's csv (and Frictionless) count them as rows. The
-        // record's first line follows from the reader's line count, the terminator style and the
+        // Empty lines the parser skipped: Python's csv (and Frictionless) count them as rows. The
+        // record's first line follows from the parser's line count, the terminator style and the
         // newlines inside quoted fields. (A last record with no final newline, after blank lines, is
         // numbered one too low: the terminator it lacks cannot be seen from here.)
-        let end_line = self.rdr.position().line();
+        let end_line = self.core.line();
         let last_line = end_line.saturating_sub(1);
         // Only a record that moved the line count by more than one can hold newlines or follow blank
         // lines: count its newlines only then.
         let inner = if last_line > self.prev_last_line + 1 {
-            memchr_count(self.rec.as_slice())
+            memchr_count(out.buf.as_bytes())
         } else {
             0
         };
@@ -231,12 +302,15 @@ impl TableReader for CsvReader {
         self.prev_last_line = last_line.max(self.prev_last_line);
         if blanks > 0 {
             self.pending_blank = blanks - 1;
-            self.stashed = true;
+            let mut stashed = std::mem::take(&mut self.spare);
+            std::mem::swap(out, &mut stashed);
+            self.stash = Some(stashed);
             out.reset(self.next_row);
             self.next_row += 1;
             return Ok(true);
         }
-        self.emit_stashed(out);
+        out.row = self.next_row;
+        self.next_row += 1;
         Ok(true)
     }
 
@@ -347,6 +421,48 @@ mod tests {
         let (info, rows) = read_all(b"nama,harga\nCaf\xE9,\x80 5\n");
         assert_eq!(info.encoding.as_deref(), Some("windows-1252"));
         assert_eq!(rows[1].1, ["Café", "€ 5"]);
+    }
+
+    #[test]
+    fn halves_of_a_character_in_two_cells_are_an_encoding_error() {
+        // `\xC3` and `\xA9` are é split by the delimiter: the record's text joined is valid UTF-8,
+        // each cell alone is not.
+        let opts = ReadOptions {
+            encoding: Some("utf-8".into()),
+            ..Default::default()
+        };
+        let r = CsvReader::new(
+            Box::new(std::io::Cursor::new(
+                b"a;b\nx\xC3;\xA9y\nc\xC3\xA9;d\r\n".to_vec(),
+            )),
+            &opts,
+        )
+        .unwrap();
+        let rows: Vec<Record> = {
+            let mut r = r;
+            let mut out = vec![];
+            let mut rec = Record::new();
+            while r.read_record(&mut rec).unwrap() {
+                out.push(rec.clone());
+            }
+            out
+        };
+        assert_eq!(rows.len(), 3);
+        assert!(rows[1].encoding_error());
+        assert_eq!(rows[1].to_vec(), ["x\u{FFFD}", "\u{FFFD}y"]);
+        assert!(!rows[2].encoding_error());
+        assert_eq!(rows[2].to_vec(), ["cé", "d"]);
+    }
+
+    #[test]
+    fn long_records_grow_the_buffers() {
+        let cells: Vec<String> = (0..300)
+            .map(|i| format!("sel{i}-{}", "x".repeat(i)))
+            .collect();
+        let line = cells.join(",");
+        let (_, rows) = read_all(format!("{line}\n{line}\n").as_bytes());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].1, cells);
     }
 
     #[test]

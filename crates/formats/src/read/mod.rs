@@ -15,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod prefetch;
 pub mod sheet;
+pub mod xls_guard;
 
 use std::io::{Read, Seek};
 use std::path::Path;
@@ -68,6 +69,17 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// `s.trim()`, without decoding characters when `s` starts and ends with printable ASCII (most
+/// cells): no Unicode whitespace can then be trimmed.
+#[inline]
+pub fn trim_cell(s: &str) -> &str {
+    match s.as_bytes() {
+        [f, .., l] if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        [f] if f.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 impl Record {
     /// An empty record.
     pub fn new() -> Self {
@@ -96,26 +108,6 @@ impl Record {
     pub fn push(&mut self, cell: &str) {
         self.buf.push_str(cell);
         self.ends.push(self.buf.len());
-    }
-
-    /// Append several cells at once: `text` is their concatenation and `lens` their lengths. Returns
-    /// false (and appends nothing) if a length does not fall on a character boundary.
-    pub(crate) fn push_joined(&mut self, text: &str, lens: impl Iterator<Item = usize>) -> bool {
-        let base = self.buf.len();
-        let n = self.ends.len();
-        let mut end = 0;
-        // In ASCII text every offset is a character boundary.
-        let ascii = text.is_ascii();
-        for l in lens {
-            end += l;
-            if end > text.len() || (!ascii && !text.is_char_boundary(end)) {
-                self.ends.truncate(n);
-                return false;
-            }
-            self.ends.push(base + end);
-        }
-        self.buf.push_str(text);
-        true
     }
 
     /// Mark that some bytes of this row were not valid in the file's encoding (they were replaced).
@@ -153,7 +145,13 @@ impl Record {
 
     /// Whether every cell is empty or spaces.
     pub fn is_blank(&self) -> bool {
-        self.buf.trim().is_empty()
+        // A row starting with a printable ASCII byte is not blank: no need to decode characters
+        // from both ends (this runs three times per validated row).
+        match self.buf.as_bytes().first() {
+            None => true,
+            Some(b) if b.is_ascii_graphic() => false,
+            Some(_) => self.buf.trim().is_empty(),
+        }
     }
 
     /// The number of cells that are not empty or spaces.
@@ -481,6 +479,30 @@ mod tests {
     }
 
     #[test]
+    fn trim_cell_and_is_blank_agree_with_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "ab",
+            "\u{a0}x",
+            "x\u{3000}",
+            "\u{3000}",
+            "é",
+            "xé",
+            "\t1\n",
+            "1.234,5",
+            "\u{2003}\u{2003}",
+        ] {
+            assert_eq!(trim_cell(s), s.trim(), "{s:?}");
+            let r = Record::from_cells(1, &[s]);
+            assert_eq!(r.is_blank(), s.trim().is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn records_reuse_buffers() {
         let mut r = Record::from_cells(1, &["a", "bb", " "]);
         let cap = r.buf.capacity();
@@ -492,9 +514,5 @@ mod tests {
         assert_eq!(r.to_vec(), ["c", ""]);
         assert_eq!(r.buf.capacity(), cap);
         assert_eq!(r.row(), 2);
-        assert!(r.push_joined("xyé", [1, 3].into_iter()));
-        assert_eq!(r.to_vec(), ["c", "", "x", "yé"]);
-        assert!(!r.push_joined("é", [1].into_iter()));
-        assert_eq!(r.len(), 4);
     }
 }

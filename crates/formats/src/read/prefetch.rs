@@ -8,8 +8,10 @@ use std::thread::JoinHandle;
 use super::{ReadError, Record, SourceInfo, TableReader};
 
 const BATCH: usize = 512;
-/// Batches in flight: bounded memory (a few MB for typical rows).
-const IN_FLIGHT: usize = 4;
+/// Batches in flight: bounded memory (a few MB for typical rows). Enough to hold more than one of the
+/// validator's batches (4,096 rows), so that the reader keeps parsing while a whole batch is checked
+/// instead of stalling after 2,048 rows and leaving a core idle.
+const IN_FLIGHT: usize = 16;
 
 enum Msg {
     Batch(Vec<Record>, usize),

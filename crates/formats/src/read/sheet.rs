@@ -53,18 +53,16 @@ pub fn open<RS: Read + Seek>(
         return open_xlsx_streaming(rs, opts);
     }
     if format == Format::Xls {
-        // calamine trusts the sizes an .xls declares and follows its sector chains to their end; a
-        // corrupt file can make it reserve gigabytes, which aborts the process (no panic to catch):
-        // check both first (see `cfb_guard`). .xls files are small (65,536 rows at
-        // most), so holding one in memory is fine.
+        // calamine trusts the sizes an .xls declares, follows its sector chains to their end and
+        // builds every sheet as a grid sized by its cells' positions; a corrupt file can make it
+        // reserve gigabytes, which aborts the process (no panic to catch): check all of that first
+        // (see `cfb_guard` and `xls_guard`). .xls files are small (65,536 rows at most), so holding
+        // one in memory is fine.
         let mut bytes = vec![];
         rs.rewind()?;
         rs.read_to_end(&mut bytes)?;
-        if !super::cfb_guard::chains_are_finite(&bytes) {
-            return Err(corrupt(
-                format,
-                "rantai sektor di dalam berkas berputar tanpa akhir (berkas .xls rusak)",
-            ));
+        if let Err(refusal) = super::xls_guard::check(&bytes) {
+            return Err(corrupt(format, refusal.detail()));
         }
         if !xls_dimensions_sane(&bytes) {
             return Err(corrupt(
