@@ -1021,6 +1021,23 @@ pub async fn metadata_queue(
     Ok(JsonResponse(MetadataQueue { items }))
 }
 
+/// The schema of a dataset's first table, which the Standar Data check reads (units on columns);
+/// `None` for a dataset of files only.
+pub async fn first_table_schema(
+    state: &AppState,
+    dataset: satudata_core::Id,
+) -> ApiResult<Option<satudata_core::schema::TableSchema>> {
+    Ok(state
+        .store
+        .list_resources(dataset)
+        .await?
+        .into_iter()
+        .find_map(|r| match r.kind {
+            ResourceKind::Table { schema } => Some(schema),
+            ResourceKind::File { .. } => None,
+        }))
+}
+
 /// The pembina's list (see [`metadata_queue`]), for the API and the workspace page.
 pub async fn metadata_queue_items(
     state: &AppState,
@@ -1045,15 +1062,7 @@ pub async fn metadata_queue_items(
             .filter(|d| d.meta.jenis == DataKind::Statistik)
         {
             let latest = state.store.metadata_reviews(d.id).await?.into_iter().next();
-            let schema = state
-                .store
-                .list_resources(d.id)
-                .await?
-                .into_iter()
-                .find_map(|r| match r.kind {
-                    ResourceKind::Table { schema } => Some(schema),
-                    ResourceKind::File { .. } => None,
-                });
+            let schema = first_table_schema(state, d.id).await?;
             items.push(MetadataQueueItem {
                 missing_standard: satudata_core::checks::standard_elements(
                     &d.meta,

@@ -41,3 +41,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         Ok(Query(v))
     }
 }
+
+/// A form posted to a page (`application/x-www-form-urlencoded`). A form that cannot be read — a
+/// field missing or of the wrong kind, which a browser posting the page's own form never sends —
+/// is answered with an HTML page, like every other refusal a browser sees.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, PageError> {
+        let crate::extract::Form(v) = crate::extract::Form::from_request(req, state)
+            .await
+            .map_err(PageError)?;
+        Ok(Form(v))
+    }
+}

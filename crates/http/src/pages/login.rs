@@ -16,8 +16,7 @@ use crate::auth::{
     cookie, looks_like_secret, set_cookie, Auth, CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Form;
-use crate::pages::extract::Query;
+use crate::pages::extract::{Form, Query};
 use crate::state::AppState;
 
 /// Where to go after login.

@@ -452,6 +452,21 @@ async fn bad_addresses_of_pages_answer_a_page_not_a_problem_document() {
         );
         assert!(a.text.contains("<h1>"), "{path}: {}", a.text);
     }
+    // A login that is not a form (no browser sends that) is refused with a page too.
+    let form = app
+        .call(
+            Who::Anonymous,
+            Method::POST,
+            "/masuk",
+            Body::Json(serde_json::json!({"username": "admin"})),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::BAD_REQUEST, "{}", form.text);
+    assert!(
+        form.header("content-type").starts_with("text/html"),
+        "{}",
+        form.header("content-type")
+    );
     // The API keeps its problem documents.
     let api = app.get("/api/v1/jobs/bukan-id", &[]).await;
     assert!(api

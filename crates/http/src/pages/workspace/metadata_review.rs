@@ -10,12 +10,14 @@ use axum::response::Response;
 use maud::{html, Markup};
 use satudata_core::access::Action;
 use satudata_core::checks::{field_label, metadata_fields, standard_elements};
-use satudata_core::dataset::{Dataset, ResourceKind};
+use satudata_core::dataset::Dataset;
 use satudata_core::review::{MetadataReview, MetadataVerdict, NoteTarget, ReviewNote};
 
 use super::{check_csrf, csrf_input, flash, nav, see_other, Field, FieldErrors, FormData};
 use crate::api::find_dataset;
-use crate::api::review::{metadata_queue_items, record_metadata_review, MetadataReviewRequest};
+use crate::api::review::{
+    first_table_schema, metadata_queue_items, record_metadata_review, MetadataReviewRequest,
+};
 use crate::audit_trail::AuditTrail;
 use crate::pages::error::PageResult;
 use crate::pages::extract::Path;
@@ -151,16 +153,7 @@ async fn review_page(
     errors: &FieldErrors,
 ) -> PageResult<Markup> {
     let reviews: Vec<MetadataReview> = ctx.state.store.metadata_reviews(d.id).await?;
-    let schema = ctx
-        .state
-        .store
-        .list_resources(d.id)
-        .await?
-        .into_iter()
-        .find_map(|r| match r.kind {
-            ResourceKind::Table { schema } => Some(schema),
-            ResourceKind::File { .. } => None,
-        });
+    let schema = first_table_schema(&ctx.state, d.id).await?;
     let standard = standard_elements(&d.meta, schema.as_ref());
     let empty: Vec<&str> = metadata_fields(&d.meta)
         .into_iter()
