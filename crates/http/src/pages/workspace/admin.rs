@@ -12,10 +12,12 @@ use satudata_core::access::Action;
 use satudata_core::organization::{OrgKind, Organization, OrganizationMeta};
 use satudata_core::user::{Role, User};
 use satudata_core::Id;
-use satudata_store::OrgQuery;
 
 use super::datasets::{enum_str, parse_enum};
-use super::{check_csrf, csrf_input, flash, nav, see_other, Field, FieldErrors, FormData};
+use super::{
+    check_csrf, csrf_input, flash, nav, organizations_where, see_other, Field, FieldErrors,
+    FormData,
+};
 use crate::api::users::{create_user, set_user_roles, NewUserRequest, RoleGrant};
 use crate::error::ApiError;
 use crate::pages::error::PageResult;
@@ -23,27 +25,7 @@ use crate::pages::extract::Path;
 use crate::pages::layout::{html_response, PageCtx};
 
 async fn all_organizations(ctx: &PageCtx) -> PageResult<Vec<Organization>> {
-    let mut out = vec![];
-    let mut offset = 0;
-    loop {
-        let page = ctx
-            .state
-            .store
-            .list_organizations(&OrgQuery {
-                kind: None,
-                within_region: None,
-                q: None,
-                limit: 500,
-                offset,
-            })
-            .await?;
-        let n = page.items.len() as u64;
-        out.extend(page.items);
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
+    let mut out = organizations_where(ctx, |_| true).await?;
     out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     Ok(out)
 }

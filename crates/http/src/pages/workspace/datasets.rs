@@ -12,7 +12,6 @@ use satudata_core::organization::Organization;
 use satudata_core::review::{transition_with_any, ReviewAction, ReviewState};
 use satudata_core::Id;
 use satudata_store::jobs::JobQuery;
-use satudata_store::OrgQuery;
 
 use super::{check_csrf, csrf_input, flash, see_other, Field, FieldErrors, FormData};
 use crate::api::find_dataset;
@@ -254,32 +253,12 @@ pub async fn show(ctx: PageCtx, Path(slug): Path<String>) -> PageResult<Response
 
 /// The organisations a user may create datasets in.
 async fn writable_organizations(ctx: &PageCtx) -> PageResult<Vec<Organization>> {
-    let mut out = vec![];
-    let mut offset = 0;
-    loop {
-        let page = ctx
-            .state
-            .store
-            .list_organizations(&OrgQuery {
-                kind: None,
-                within_region: None,
-                q: None,
-                limit: 500,
-                offset,
-            })
-            .await?;
-        let n = page.items.len() as u64;
-        out.extend(page.items.into_iter().filter(|o| {
-            ctx.auth
-                .allow(Action::WriteDataset { organization: o.id })
-                .is_ok()
-        }));
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
-    Ok(out)
+    super::organizations_where(ctx, |o| {
+        ctx.auth
+            .allow(Action::WriteDataset { organization: o.id })
+            .is_ok()
+    })
+    .await
 }
 
 /// The form's values of stored metadata.

@@ -398,6 +398,35 @@ pub fn local_path(candidate: &str, fallback: &str) -> String {
     }
 }
 
+/// Every organisation for which `keep` holds, in the store's order, read page by page.
+pub(super) async fn organizations_where(
+    ctx: &PageCtx,
+    keep: impl Fn(&satudata_core::organization::Organization) -> bool,
+) -> PageResult<Vec<satudata_core::organization::Organization>> {
+    let mut out = vec![];
+    let mut offset = 0;
+    loop {
+        let page = ctx
+            .state
+            .store
+            .list_organizations(&satudata_store::OrgQuery {
+                kind: None,
+                within_region: None,
+                q: None,
+                limit: 500,
+                offset,
+            })
+            .await?;
+        let n = page.items.len() as u64;
+        out.extend(page.items.into_iter().filter(|o| keep(o)));
+        offset += n;
+        if n == 0 || offset >= page.total {
+            break;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

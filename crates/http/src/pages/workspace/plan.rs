@@ -16,7 +16,6 @@ use satudata_core::dataset::Periodicity;
 use satudata_core::organization::OrgKind;
 use satudata_core::plan::{ItemStatus, ReferenceSource, Timeliness};
 use satudata_core::Id;
-use satudata_store::OrgQuery;
 use serde::Deserialize;
 
 use super::dashboard::timeliness;
@@ -43,32 +42,12 @@ pub struct PlanQuery {
 
 /// Organisations that produce data (OPD, desa, kelurahan, walidata), as (slug, name).
 async fn producers(ctx: &PageCtx) -> PageResult<Vec<(String, String)>> {
-    let mut out = vec![];
-    let mut offset = 0;
-    loop {
-        let page = ctx
-            .state
-            .store
-            .list_organizations(&OrgQuery {
-                kind: None,
-                within_region: None,
-                q: None,
-                limit: 500,
-                offset,
-            })
-            .await?;
-        let n = page.items.len() as u64;
-        out.extend(
-            page.items
-                .into_iter()
-                .filter(|o| o.meta.kind != OrgKind::Pembina)
-                .map(|o| (o.meta.slug, o.meta.name)),
-        );
-        offset += n;
-        if n == 0 || offset >= page.total {
-            break;
-        }
-    }
+    let mut out: Vec<(String, String)> =
+        super::organizations_where(ctx, |o| o.meta.kind != OrgKind::Pembina)
+            .await?
+            .into_iter()
+            .map(|o| (o.meta.slug, o.meta.name))
+            .collect();
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
 }
