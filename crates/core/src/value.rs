@@ -19,6 +19,62 @@ pub enum Value {
     DateTime(NaiveDateTime),
 }
 
+/// Append `n` as `width` (at most 10) decimal digits, zero-padded.
+fn push_digits(out: &mut Vec<u8>, n: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut n = n;
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&buf[..width]);
+}
+
+/// `%Y-%m-%d` for years 0..=9999 (what chrono writes); false, writing nothing, for other years.
+fn write_ymd(out: &mut Vec<u8>, d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    let Ok(year) = u32::try_from(d.year()) else {
+        return false;
+    };
+    if year > 9999 {
+        return false;
+    }
+    push_digits(out, year, 4);
+    out.push(b'-');
+    push_digits(out, d.month(), 2);
+    out.push(b'-');
+    push_digits(out, d.day(), 2);
+    true
+}
+
+/// `%Y-%m-%dT%H:%M:%S%.f` as chrono writes it (the fraction with 3, 6 or 9 digits, none when
+/// zero); false, writing nothing, for years outside 0..=9999 and leap seconds.
+fn write_datetime(out: &mut Vec<u8>, d: NaiveDateTime) -> bool {
+    use chrono::Timelike;
+    let nano = d.nanosecond();
+    if nano >= 1_000_000_000 || !write_ymd(out, d.date()) {
+        return false;
+    }
+    out.push(b'T');
+    push_digits(out, d.hour(), 2);
+    out.push(b':');
+    push_digits(out, d.minute(), 2);
+    out.push(b':');
+    push_digits(out, d.second(), 2);
+    if nano != 0 {
+        out.push(b'.');
+        let (value, digits) = if nano.is_multiple_of(1_000_000) {
+            (nano / 1_000_000, 3)
+        } else if nano.is_multiple_of(1_000) {
+            (nano / 1_000, 6)
+        } else {
+            (nano, 9)
+        };
+        push_digits(out, value, digits);
+    }
+    true
+}
+
 impl Value {
     /// Whether the value is missing.
     pub fn is_null(&self) -> bool {
@@ -27,17 +83,33 @@ impl Value {
 
     /// Append the canonical text of the value (used for checksums and row hashes) to `out`.
     /// Each value ends with a unit separator so that adjacent cells never run together.
+    ///
+    /// The bytes are fixed forever (stored hashes and checksums depend on them): integers in
+    /// decimal, numbers as Rust's `{:?}` writes an `f64`, dates `%Y-%m-%d`, date-times
+    /// `%Y-%m-%dT%H:%M:%S%.f` (chrono). Integers, dates and date-times are written by hand here
+    /// because this runs for every cell of every import; `canonical_matches_chrono` checks that
+    /// the bytes are chrono's.
     pub fn write_canonical(&self, out: &mut Vec<u8>) {
         use std::io::Write;
-        let _ = match self {
-            Value::Null => write!(out, "\u{0}"),
-            Value::Bool(b) => write!(out, "{b}"),
-            Value::Int(i) => write!(out, "{i}"),
-            Value::Num(n) => write!(out, "{n:?}"),
-            Value::Text(s) => out.write_all(s.as_bytes()),
-            Value::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")),
-            Value::DateTime(d) => write!(out, "{}", d.format("%Y-%m-%dT%H:%M:%S%.f")),
-        };
+        match self {
+            Value::Null => out.push(0),
+            Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+            Value::Num(n) => {
+                let _ = write!(out, "{n:?}");
+            }
+            Value::Text(s) => out.extend_from_slice(s.as_bytes()),
+            Value::Date(d) => {
+                if !write_ymd(out, *d) {
+                    let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+                }
+            }
+            Value::DateTime(d) => {
+                if !write_datetime(out, *d) {
+                    let _ = write!(out, "{}", d.format("%Y-%m-%dT%H:%M:%S%.f"));
+                }
+            }
+        }
         out.push(0x1f);
     }
 
@@ -206,6 +278,71 @@ pub fn parse_canonical(field: &Field, raw: &str, missing: &[String]) -> Result<V
 mod tests {
     use super::*;
     use crate::region::Level;
+
+    /// The canonical bytes as they were first defined (chrono and `fmt` for everything): stored
+    /// hashes depend on them, so the hand-written paths must give exactly these.
+    fn canonical_reference(v: &Value) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Vec::new();
+        let _ = match v {
+            Value::Null => write!(out, "\u{0}"),
+            Value::Bool(b) => write!(out, "{b}"),
+            Value::Int(i) => write!(out, "{i}"),
+            Value::Num(n) => write!(out, "{n:?}"),
+            Value::Text(s) => out.write_all(s.as_bytes()),
+            Value::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")),
+            Value::DateTime(d) => write!(out, "{}", d.format("%Y-%m-%dT%H:%M:%S%.f")),
+        };
+        out.push(0x1f);
+        out
+    }
+
+    #[test]
+    fn canonical_matches_chrono() {
+        let mut values = vec![
+            Value::Null,
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Text("Kab. Musi Banyuasin".into()),
+            Value::Num(0.1),
+            Value::Num(-1.5e-7),
+        ];
+        for i in [0, 7, -7, 42, 1_000_000, i64::MAX, i64::MIN, -1] {
+            values.push(Value::Int(i));
+        }
+        let mut days = 0i64;
+        for year in [-1, 0, 1, 9, 99, 999, 1945, 2024, 9999, 10000, 262_000] {
+            for (month, day) in [(1, 1), (2, 29), (12, 31), (7, 9)] {
+                let Some(d) = NaiveDate::from_ymd_opt(year, month, day) else {
+                    continue;
+                };
+                values.push(Value::Date(d));
+                days += 1;
+                for (h, m, s, nano) in [
+                    (0, 0, 0, 0),
+                    (23, 59, 59, 999_999_999),
+                    (1, 2, 3, 120_000_000),
+                    (4, 5, 6, 120_000),
+                    (7, 8, 9, 120),
+                    (10, 11, 59, 1_500_000_000),
+                ] {
+                    if let Some(t) = d.and_hms_nano_opt(h, m, s, nano) {
+                        values.push(Value::DateTime(t));
+                    }
+                }
+            }
+        }
+        assert!(days > 30);
+        for v in &values {
+            let mut out = Vec::new();
+            v.write_canonical(&mut out);
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&canonical_reference(v)),
+                "{v:?}"
+            );
+        }
+    }
 
     #[test]
     fn reads_canonical_cells() {

@@ -4,6 +4,7 @@
 //! previous one (the RIBU-unit mistake).
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,27 @@ use crate::kinds::ErrorKind;
 use crate::validate::constraints::compare;
 use crate::validate::dedup::hash128;
 use crate::validate::ValidationError;
+
+/// A hasher for keys that are already good hashes (from `hash128`): uses them as they are,
+/// instead of hashing them again with SipHash.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// Distinct values counted exactly up to this many; beyond, estimated.
 pub const EXACT_DISTINCT: usize = 10_000;
@@ -100,7 +122,7 @@ struct FieldAcc {
     field_type: FieldType,
     present: u64,
     zeros: u64,
-    exact: Option<HashSet<u64>>,
+    exact: Option<HashSet<u64, BuildHasherDefault<PreHashed>>>,
     hll: Hll,
     min: Option<Value>,
     max: Option<Value>,
@@ -126,7 +148,7 @@ impl Profiler {
                     field_type: f.field_type,
                     present: 0,
                     zeros: 0,
-                    exact: Some(HashSet::new()),
+                    exact: Some(HashSet::default()),
                     hll: Hll::default(),
                     min: None,
                     max: None,

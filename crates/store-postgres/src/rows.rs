@@ -18,7 +18,8 @@ use crate::catalog::sql_type;
 use crate::{db_err, json_err, now, stamp, PostgresStore};
 
 // Row queries, keyset paging and aggregates (a child module: it shares this one's helpers).
-// Binary COPY of new rows.
+// Binary COPY of new rows; dropping and rebuilding indexes around a load into an empty table.
+mod bulk;
 mod copy;
 mod query;
 
@@ -201,6 +202,11 @@ impl PostgresStore {
         // With no rows before, rows go straight into the table; otherwise into a staging table first,
         // to be compared with the previous version.
         let staged = prev_count > 0;
+        let indexes = if staged {
+            vec![]
+        } else {
+            bulk::drop_indexes_if_empty(&mut tx, table).await?
+        };
         let mut writer = if staged {
             let mut ddl =
                 "CREATE TEMP TABLE _stage (pos BIGINT NOT NULL, _hash BYTEA NOT NULL".to_string();
@@ -214,8 +220,8 @@ impl PostgresStore {
             copy::CopyWriter::new(table, "_ord", Some(number), &info.types)
         };
 
-        // Reading, checking and hashing the next batch overlaps with PostgreSQL writing the previous one.
-        let (sink, mut batches) = tokio::sync::mpsc::channel(2);
+        // Reading, checking and hashing the next batch overlaps with PostgreSQL storing the previous one.
+        let (sink, batches) = tokio::sync::mpsc::channel(2);
         let key = |pos: i64| {
             if staged {
                 Some(pos)
@@ -225,17 +231,11 @@ impl PostgresStore {
         };
         let produce = prepare_rows(source, &info.schema, key, sink);
         let conn: &mut PgConnection = &mut tx;
-        let consume = async {
-            while let Some(batch) = batches.recv().await {
-                for (key, hash, row) in batch {
-                    writer.push(&mut *conn, key, hash, row).await?;
-                }
-            }
-            writer.flush(&mut *conn).await
-        };
+        let consume = writer.write_all(conn, batches);
         let (produced, consumed) = tokio::join!(produce, consume);
         let (n, checksum) = produced?;
         consumed?;
+        bulk::create_indexes(&mut tx, &indexes).await?;
 
         let (added, removed) = if staged {
             merge_staged(&mut tx, table, ncols, number, n, prev_count).await?

@@ -20,11 +20,12 @@ use crate::{append_change, db_err, json_err, now, parse_ts, ts, SqliteStore};
 mod bulk;
 mod export;
 mod query;
+mod writer;
+
+use writer::RowWriter;
 
 /// SQLite allows at most this many bound parameters in one statement.
 const MAX_BINDS: usize = 32766;
-/// Rows per multi-row INSERT, at most (fewer when the table is wide).
-const MAX_ROWS_PER_INSERT: usize = 1000;
 /// Rows per batch sent by `stream_rows`.
 const STREAM_BATCH: i64 = 1000;
 
@@ -133,94 +134,6 @@ pub(crate) fn columns(n: usize) -> String {
     (0..n).map(column_name).collect::<Vec<_>>().join(", ")
 }
 
-/// Buffers rows and writes them with multi-row INSERTs of a fixed size (so the statement is
-/// prepared once and reused).
-struct RowWriter {
-    /// `INSERT INTO t (key, _hash[, _vfrom], c0, …) VALUES `
-    head: String,
-    /// Placeholders of one row: `(?, ?, …)`.
-    one: String,
-    /// The full statement for a full buffer.
-    full_sql: String,
-    per_insert: usize,
-    vfrom: Option<i64>,
-    buf: Vec<(i64, [u8; 16], Row)>,
-}
-
-impl RowWriter {
-    fn new(table: &str, key_column: &str, vfrom: Option<i64>, ncols: usize) -> RowWriter {
-        let extra = if vfrom.is_some() { 3 } else { 2 };
-        let head = format!(
-            "INSERT INTO {table} ({key_column}, _hash{}{}{}) VALUES ",
-            if vfrom.is_some() { ", _vfrom" } else { "" },
-            if ncols > 0 { ", " } else { "" },
-            columns(ncols)
-        );
-        let one = format!("({})", vec!["?"; ncols + extra].join(", "));
-        let per_insert = (MAX_BINDS / (ncols + extra)).clamp(1, MAX_ROWS_PER_INSERT);
-        let full_sql = Self::sql(&head, &one, per_insert);
-        RowWriter {
-            head,
-            one,
-            full_sql,
-            per_insert,
-            vfrom,
-            buf: Vec::with_capacity(per_insert),
-        }
-    }
-
-    fn sql(head: &str, one: &str, n: usize) -> String {
-        let mut s = String::with_capacity(head.len() + n * (one.len() + 1));
-        s.push_str(head);
-        for i in 0..n {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push_str(one);
-        }
-        s
-    }
-
-    async fn push(
-        &mut self,
-        conn: &mut SqliteConnection,
-        key: i64,
-        hash: [u8; 16],
-        row: Row,
-    ) -> StoreResult<()> {
-        self.buf.push((key, hash, row));
-        if self.buf.len() >= self.per_insert {
-            self.flush(conn).await?;
-        }
-        Ok(())
-    }
-
-    async fn flush(&mut self, conn: &mut SqliteConnection) -> StoreResult<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let partial;
-        let sql = if self.buf.len() == self.per_insert {
-            &self.full_sql
-        } else {
-            partial = Self::sql(&self.head, &self.one, self.buf.len());
-            &partial
-        };
-        let mut q = sqlx::query(sql);
-        for (key, hash, row) in self.buf.drain(..) {
-            q = q.bind(key).bind(hash.to_vec());
-            if let Some(v) = self.vfrom {
-                q = q.bind(v);
-            }
-            for v in row {
-                q = bind_value(q, v);
-            }
-        }
-        q.execute(&mut *conn).await.map_err(db_err)?;
-        Ok(())
-    }
-}
-
 /// Insert `(a, b)` integer pairs (or single integers when `b` is `None`) into a temp table.
 async fn insert_ints(
     conn: &mut SqliteConnection,
@@ -325,7 +238,7 @@ impl SqliteStore {
         } else {
             bulk::drop_indexes(tx.conn(), table).await?
         };
-        let mut writer = if staged {
+        let writer = if staged {
             for t in ["_stage", "_keep", "_neword"] {
                 sqlx::query(&format!("DROP TABLE IF EXISTS temp.{t}"))
                     .execute(tx.conn())
@@ -344,9 +257,9 @@ impl SqliteStore {
             RowWriter::new(table, "_ord", Some(vnum), ncols)
         };
 
-        // Reading, checking and hashing the next batch overlaps with SQLite writing the previous one
-        // (SQLite runs on its own worker thread).
-        let (sink, mut batches) = tokio::sync::mpsc::channel(2);
+        // The source reads and checks on threads of its own; here normalising and hashing a batch
+        // alternates with writing the one before (see `writer`).
+        let (sink, batches) = tokio::sync::mpsc::channel(2);
         let key = |pos: i64| {
             if staged {
                 Some(pos)
@@ -357,12 +270,12 @@ impl SqliteStore {
         let produce = prepare_rows(source, &info.schema, key, sink);
         let conn = tx.conn();
         let consume = async {
+            // Owned here, so that a failed write drops it and the producer stops.
+            let mut batches = batches;
             while let Some(batch) = batches.recv().await {
-                for (key, hash, row) in batch {
-                    writer.push(&mut *conn, key, hash, row).await?;
-                }
+                writer.write(&mut *conn, batch).await?;
             }
-            writer.flush(&mut *conn).await
+            Ok::<(), StoreError>(())
         };
         let (produced, consumed) = tokio::join!(produce, consume);
         let (n, checksum) = produced?;

@@ -1,20 +1,21 @@
-//! Writing rows with binary `COPY … FROM STDIN`: each batch is encoded once, in PostgreSQL's binary
-//! tuple format, and streamed to the server, which reads it without parsing text or building
+//! Writing rows with binary `COPY … FROM STDIN`: rows are encoded once, in PostgreSQL's binary
+//! tuple format, and streamed to the server, which reads them without parsing text or building
 //! arrays (the fastest way into PostgreSQL; the statement has no values in it, only the generated
-//! table and column names).
+//! table and column names). One `COPY` carries every row of a version: the server stores one chunk
+//! while the next is encoded, instead of both sides taking turns once per statement.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use satudata_core::row::Row;
 use satudata_core::schema::StorageType;
 use satudata_core::value::Value;
-use satudata_store::rowtable::column_name;
+use satudata_store::rowtable::{column_name, PreparedRow};
 use satudata_store::{StoreError, StoreResult};
 use sqlx::PgConnection;
 
 use crate::db_err;
 
-/// Rows per `COPY` statement.
-const ROWS_PER_COPY: usize = 20_000;
+/// Bytes of encoded rows sent to the server at a time.
+const SEND_BYTES: usize = 1 << 20;
 
 /// The binary COPY signature, flags and header extension length.
 const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
@@ -24,11 +25,10 @@ fn pg_epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
 }
 
-/// Buffers rows in the binary COPY format and sends them with one `COPY` per batch.
+/// Encodes rows in the binary COPY format; [`CopyWriter::write_all`] streams them in one `COPY`.
 pub(super) struct CopyWriter {
     sql: String,
     buf: Vec<u8>,
-    rows: usize,
     types: Vec<StorageType>,
     vfrom: Option<i32>,
 }
@@ -51,11 +51,37 @@ impl CopyWriter {
                 "COPY {table} ({}) FROM STDIN (FORMAT binary)",
                 cols.join(", ")
             ),
-            buf: Vec::with_capacity(4 << 20),
-            rows: 0,
+            buf: Vec::with_capacity(SEND_BYTES + (64 << 10)),
             types: types.to_vec(),
             vfrom,
         }
+    }
+
+    /// Write every row received from `batches` with one `COPY` on `conn`. A failure leaves the
+    /// `COPY` aborted (the caller's transaction then rolls back) and drops `batches`, which tells
+    /// the sender to stop.
+    pub(super) async fn write_all(
+        &mut self,
+        conn: &mut PgConnection,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<PreparedRow>>,
+    ) -> StoreResult<()> {
+        let mut copy = conn.copy_in_raw(&self.sql).await.map_err(db_err)?;
+        self.buf.clear();
+        self.buf.extend_from_slice(HEADER);
+        while let Some(batch) = batches.recv().await {
+            for (key, hash, row) in batch {
+                self.encode(key, hash, row)?;
+            }
+            if self.buf.len() >= SEND_BYTES {
+                copy.send(self.buf.as_slice()).await.map_err(db_err)?;
+                self.buf.clear();
+            }
+        }
+        self.buf.extend_from_slice(&(-1i16).to_be_bytes());
+        copy.send(self.buf.as_slice()).await.map_err(db_err)?;
+        self.buf.clear();
+        copy.finish().await.map_err(db_err)?;
+        Ok(())
     }
 
     fn field(&mut self, bytes: &[u8]) {
@@ -64,18 +90,8 @@ impl CopyWriter {
         self.buf.extend_from_slice(bytes);
     }
 
-    /// Add a row (values already normalised to the column types); sends a full batch.
-    pub(super) async fn push(
-        &mut self,
-        conn: &mut PgConnection,
-        key: i64,
-        hash: [u8; 16],
-        row: Row,
-    ) -> StoreResult<()> {
-        if self.rows == 0 {
-            self.buf.clear();
-            self.buf.extend_from_slice(HEADER);
-        }
+    /// Append one row (values already normalised to the column types).
+    fn encode(&mut self, key: i64, hash: [u8; 16], row: Row) -> StoreResult<()> {
         let n = 2 + usize::from(self.vfrom.is_some()) + self.types.len();
         self.buf.extend_from_slice(&(n as i16).to_be_bytes());
         self.field(&key.to_be_bytes());
@@ -105,24 +121,6 @@ impl CopyWriter {
                 }
             }
         }
-        self.rows += 1;
-        if self.rows >= ROWS_PER_COPY {
-            self.flush(conn).await?;
-        }
-        Ok(())
-    }
-
-    /// Send the buffered rows.
-    pub(super) async fn flush(&mut self, conn: &mut PgConnection) -> StoreResult<()> {
-        if self.rows == 0 {
-            return Ok(());
-        }
-        self.buf.extend_from_slice(&(-1i16).to_be_bytes());
-        let mut copy = conn.copy_in_raw(&self.sql).await.map_err(db_err)?;
-        copy.send(self.buf.as_slice()).await.map_err(db_err)?;
-        copy.finish().await.map_err(db_err)?;
-        self.rows = 0;
-        self.buf.clear();
         Ok(())
     }
 }

@@ -44,7 +44,7 @@ pub(super) async fn create_indexes(
     // The rows are in and the reader has finished: a second sorter thread and a larger cache let
     // each index be sorted in memory instead of in temporary files; the cache goes back to its
     // usual size afterwards (see `SqliteStore::tune`).
-    for pragma in ["PRAGMA threads = 2", "PRAGMA cache_size = -131072"] {
+    for pragma in ["PRAGMA threads = 2", "PRAGMA cache_size = -65536"] {
         sqlx::query(pragma)
             .execute(&mut *conn)
             .await

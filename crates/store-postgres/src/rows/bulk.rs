@@ -1,0 +1,68 @@
+//! Loading a table from empty: its indexes are dropped first and built again after the rows are in,
+//! inside the same transaction. Building an index from all rows at once (one sort) costs much less
+//! than keeping it ordered row by row, so large first versions load faster; a failed load rolls the
+//! whole transaction back, indexes included. Only a table with no rows at all is loaded this way:
+//! dropping an index locks the table until the commit, which nobody misses while it is empty.
+
+use satudata_store::StoreResult;
+use sqlx::PgConnection;
+
+use crate::db_err;
+
+/// Memory for each index build after a bulk load (PostgreSQL's default, 64 MB, makes the sort of
+/// a million-row index spill to disk). Server memory, for the duration of the build only.
+const INDEX_BUILD_MEMORY: &str = "256MB";
+
+/// Drop the indexes of `table` when it has no rows; returns the statements that create them again.
+pub(super) async fn drop_indexes_if_empty(
+    conn: &mut PgConnection,
+    table: &str,
+) -> StoreResult<Vec<String>> {
+    let empty: bool = sqlx::query_scalar(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    if !empty {
+        return Ok(vec![]);
+    }
+    // Indexes behind constraints (none today) cannot be dropped alone: leave them.
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i \
+         WHERE i.schemaname = current_schema() AND i.tablename = $1 \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut again = vec![];
+    for (name, def) in rows {
+        // `name` is one of the index names satudata generated for this table (rows_<hex>_…).
+        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        again.push(def);
+    }
+    Ok(again)
+}
+
+/// Create the indexes dropped by [`drop_indexes_if_empty`].
+pub(super) async fn create_indexes(
+    conn: &mut PgConnection,
+    statements: &[String],
+) -> StoreResult<()> {
+    if statements.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"
+    ))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for sql in statements {
+        sqlx::query(sql).execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
+}
