@@ -278,6 +278,13 @@ impl SqliteStore {
             Ok::<(), StoreError>(())
         };
         let (produced, consumed) = tokio::join!(produce, consume);
+        if !staged {
+            // Whatever happened, the pooled connection gets its usual cache back.
+            let restored = bulk::end_load(tx.conn()).await;
+            if produced.is_ok() && consumed.is_ok() {
+                restored?;
+            }
+        }
         let (n, checksum) = produced?;
         consumed?;
         bulk::create_indexes(tx.conn(), &indexes).await?;

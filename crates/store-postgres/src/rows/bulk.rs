@@ -3,6 +3,11 @@
 //! than keeping it ordered row by row, so large first versions load faster; a failed load rolls the
 //! whole transaction back, indexes included. Only a table with no rows at all is loaded this way:
 //! dropping an index locks the table until the commit, which nobody misses while it is empty.
+//!
+//! The two indexes that lead with `_vto`/`_ord` stay: rows arrive in `_ord` order with `_vto`
+//! empty, so each new key goes to the rightmost leaf, which PostgreSQL appends to without a descent
+//! (its B-tree "fastpath"); keeping them costs the server little while the client is the slower
+//! side, and saves two index builds after the load.
 
 use satudata_store::StoreResult;
 use sqlx::PgConnection;
@@ -35,8 +40,9 @@ pub(super) async fn drop_indexes_if_empty(
     .fetch_all(&mut *conn)
     .await
     .map_err(db_err)?;
+    let in_order = [format!("{table}_cur"), format!("{table}_ord")];
     let mut again = vec![];
-    for (name, def) in rows {
+    for (name, def) in rows.into_iter().filter(|(n, _)| !in_order.contains(n)) {
         // `name` is one of the index names satudata generated for this table (rows_<hex>_…).
         sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
             .execute(&mut *conn)
