@@ -168,26 +168,49 @@ const LOOKAHEAD: usize = 2000;
 const BATCH: usize = 4096;
 
 /// A streaming validator.
+///
+/// Rows go through in batches, two at a time: while the sequential checks of one batch run (unique
+/// and key hashes, units, collecting errors in row order), the cells of the next are already being
+/// checked on the other threads, so that no core waits for the sequential part.
 pub struct Validator<R: TableReader> {
     stream: TableStream<R>,
     fields: Vec<FieldWork>,
+    shape: Shape,
+    checks: RowChecks,
+    /// The batch being handed out: its cells and row checks are done.
+    cur: Batch,
+    /// The batch after it: its cells are checked, its row checks run with the next batch's cells.
+    next: Batch,
+    /// The position in `cur` of the row after the current one.
+    pos: usize,
+    /// Whether the first batch has been read and its cells checked.
+    primed: bool,
+    workers: usize,
+    done: bool,
+    pending_source_error: Option<String>,
+}
+
+/// A batch of rows: records, their cell work, whether each row is valid (once its row checks ran),
+/// and how many rows it holds.
+#[derive(Default)]
+struct Batch {
+    recs: Vec<Record>,
+    parsed: Vec<Parsed>,
+    valid: Vec<bool>,
+    len: usize,
+}
+
+/// The checks that need rows in order: unique and primary keys, foreign keys, units, and the
+/// collected errors.
+struct RowChecks {
     /// Unique checks, per field.
     uniques: Vec<Option<Dedup>>,
-    shape: Shape,
     primary_key: Option<(Vec<usize>, Dedup)>,
     foreign_keys: Vec<ForeignKeyCheck>,
     unit: Option<UnitCheck>,
     collector: Collector,
-    /// The current batch: records, their cell work, how many, and the position of the current row.
-    recs: Vec<Record>,
-    parsed: Vec<Parsed>,
-    len: usize,
-    pos: usize,
-    workers: usize,
-    row_valid: bool,
+    /// Scratch space for canonical keys.
     buf: Vec<u8>,
-    done: bool,
-    pending_source_error: Option<String>,
 }
 
 impl<R: TableReader> Validator<R> {
@@ -309,27 +332,28 @@ impl<R: TableReader> Validator<R> {
         let mut v = Validator {
             stream,
             fields,
-            uniques,
             shape: Shape {
                 extra_from,
                 short_padded,
             },
-            primary_key,
-            foreign_keys,
-            unit,
-            collector,
-            recs: vec![],
-            parsed: vec![],
-            len: 0,
+            checks: RowChecks {
+                uniques,
+                primary_key,
+                foreign_keys,
+                unit,
+                collector,
+                buf: Vec::with_capacity(256),
+            },
+            cur: Batch::default(),
+            next: Batch::default(),
             pos: 0,
+            primed: false,
             workers,
-            row_valid: false,
-            buf: Vec::with_capacity(256),
             done: false,
             pending_source_error: None,
         };
-        v.collector.report.stats.fields = schema.fields.len();
-        v.collector.report.header = Some(header);
+        v.checks.collector.report.stats.fields = schema.fields.len();
+        v.checks.collector.report.header = Some(header);
         // Decide number styles from a look-ahead sample: evidence anywhere in the first rows decides the
         // column for all of them (a read error here surfaces when the rows are read).
         let _ = v.stream.read_ahead(LOOKAHEAD);
@@ -478,31 +502,33 @@ impl<R: TableReader> Validator<R> {
         self.stream.header()
     }
 
-    /// The report so far.
+    /// The report so far. Rows are checked a batch or two ahead of the row last read, so it may
+    /// already count rows (and their errors) that [`Validator::next_row`] has not reached.
     pub fn report(&self) -> &Report {
-        &self.collector.report
+        &self.checks.collector.report
     }
 
     /// The typed values of the last row read, if it was valid.
     pub fn row(&self) -> Option<(u64, &[Value])> {
-        if !self.row_valid || self.pos == 0 {
+        let i = self.pos.checked_sub(1)?;
+        if !self.cur.valid[i] {
             return None;
         }
-        let i = self.pos - 1;
-        Some((self.recs[i].row(), self.parsed[i].values.as_slice()))
+        Some((self.cur.recs[i].row(), self.cur.parsed[i].values.as_slice()))
     }
 
-    /// Fill the next batch of rows and do their cell work; `false` when there are no more rows.
-    fn fill_batch(&mut self) -> bool {
-        if self.recs.len() < BATCH {
-            self.recs.resize_with(BATCH, Record::new);
-            self.parsed.resize_with(BATCH, Parsed::default);
+    /// Read the next batch of rows into `self.next` (none once the stream is done).
+    fn read_next(&mut self) {
+        let b = &mut self.next;
+        if b.recs.len() < BATCH {
+            b.recs.resize_with(BATCH, Record::new);
+            b.parsed.resize_with(BATCH, Parsed::default);
+            b.valid.resize(BATCH, false);
         }
-        self.len = 0;
-        self.pos = 0;
-        while self.len < BATCH && !self.done {
-            match self.stream.next_row(&mut self.recs[self.len]) {
-                Ok(true) => self.len += 1,
+        b.len = 0;
+        while b.len < BATCH && !self.done {
+            match self.stream.next_row(&mut b.recs[b.len]) {
+                Ok(true) => b.len += 1,
                 Ok(false) => self.done = true,
                 Err(e) => {
                     // Rows read before the failure are still checked and reported first.
@@ -511,23 +537,47 @@ impl<R: TableReader> Validator<R> {
                 }
             }
         }
+    }
+
+    /// Move to the next batch: it becomes the one handed out, and its row checks run while the
+    /// cells of the batch after it are checked. `false` when there are no more rows.
+    fn fill_batch(&mut self) -> bool {
+        if !self.primed {
+            self.primed = true;
+            self.read_next();
+            let b = &mut self.next;
+            let n = b.len;
+            rows::check_batch(
+                &mut self.fields,
+                self.shape,
+                &b.recs[..n],
+                &mut b.parsed[..n],
+                self.workers,
+                |_| {},
+            );
+        }
+        std::mem::swap(&mut self.cur, &mut self.next);
+        self.pos = 0;
+        self.read_next();
+        let (checks, cur, next) = (&mut self.checks, &mut self.cur, &mut self.next);
+        let n = next.len;
         rows::check_batch(
             &mut self.fields,
             self.shape,
-            &self.recs[..self.len],
-            &mut self.parsed[..self.len],
+            &next.recs[..n],
+            &mut next.parsed[..n],
             self.workers,
+            |fields| checks.finish_batch(fields, cur),
         );
-        self.len > 0
+        self.cur.len > 0
     }
 
     /// Read and check the next row; `false` at the end. A read error mid-stream ends the table with a
     /// `source-error`.
     pub fn next_row(&mut self) -> bool {
-        self.row_valid = false;
-        if self.pos >= self.len && !self.fill_batch() {
+        if self.pos >= self.cur.len && !self.fill_batch() {
             if let Some(msg) = self.pending_source_error.take() {
-                self.collector.push(ValidationError::new(
+                self.checks.collector.push(ValidationError::new(
                     ErrorKind::SourceError,
                     format!("berkas tidak dapat dibaca sampai akhir: {msg}"),
                     format!("the source could not be read to the end: {msg}"),
@@ -536,54 +586,113 @@ impl<R: TableReader> Validator<R> {
             }
             return false;
         }
-        let i = self.pos;
         self.pos += 1;
-        self.finish_row(i);
         true
     }
 
+    /// Finish: cross-run duplicate checks, notes, number styles; the report.
+    pub fn finish(mut self) -> Report {
+        while self.next_row() {}
+        let checks = &mut self.checks;
+        for (i, d) in checks.uniques.iter_mut().enumerate() {
+            if let Some(d) = d.take() {
+                for dup in d.finish() {
+                    let name = &self.fields[i].name;
+                    checks
+                        .collector
+                        .push(unique_error(dup.row, dup.first_row, i, name, ""));
+                }
+            }
+        }
+        if let Some((_, d)) = checks.primary_key.take() {
+            for dup in d.finish() {
+                checks.collector.push(
+                    ValidationError::new(
+                        ErrorKind::PrimaryKey,
+                        format!("kunci utama sama dengan baris {}", dup.first_row),
+                        format!("primary key is the same as in row {}", dup.first_row),
+                        "Setiap baris harus punya kunci utama yang berbeda.",
+                    )
+                    .at_row(dup.row),
+                );
+            }
+        }
+        for f in &self.fields {
+            if matches!(f.field_type, FieldType::Number | FieldType::Integer) {
+                if let Some(s) = f.parser.number_style() {
+                    checks
+                        .collector
+                        .report
+                        .number_styles
+                        .insert(f.name.clone(), s);
+                }
+            }
+        }
+        let mut report = self.checks.collector.report;
+        report.notes = self.stream.notes().to_vec();
+        let mut source = self.stream.info().clone();
+        source.notes.append(&mut report.source.notes);
+        report.source = source;
+        report
+    }
+}
+
+impl RowChecks {
+    /// Run the row checks of every row of `batch`, in order, noting which rows are valid.
+    fn finish_batch(&mut self, fields: &[FieldWork], batch: &mut Batch) {
+        let n = batch.len;
+        for ((rec, parsed), valid) in batch.recs[..n]
+            .iter()
+            .zip(&mut batch.parsed[..n])
+            .zip(&mut batch.valid[..n])
+        {
+            *valid = self.finish_row(fields, rec, parsed);
+        }
+    }
+
     /// The sequential part of a row's checks: collect its cell errors, then unique, keys and unit.
-    fn finish_row(&mut self, i: usize) {
-        let row = self.recs[i].row();
+    /// Whether the row is valid.
+    fn finish_row(&mut self, fields: &[FieldWork], rec: &Record, parsed: &mut Parsed) -> bool {
+        let row = rec.row();
         self.collector.report.stats.rows += 1;
         let errors_before = self.collector.report.stats.errors;
-        let blank = self.recs[i].is_blank();
-        for e in self.parsed[i].errors.drain(..) {
+        for e in parsed.errors.drain(..) {
             self.collector.push(e);
         }
-        if blank {
-            return;
+        if rec.is_blank() {
+            return false;
         }
         let cells_clean = self.collector.report.stats.errors == errors_before;
+        let values = &parsed.values;
         for (fi, d) in self.uniques.iter_mut().enumerate() {
             let Some(d) = d else { continue };
-            let v = &self.parsed[i].values[fi];
+            let v = &values[fi];
             if v.is_null() {
                 continue;
             }
             self.buf.clear();
             v.write_canonical(&mut self.buf);
             if let Some(first) = d.insert(hash128(&self.buf), row) {
-                let raw = self.fields[fi]
+                let raw = fields[fi]
                     .column
-                    .and_then(|c| self.recs[i].cells().get(c))
+                    .and_then(|c| rec.cells().get(c))
                     .unwrap_or("");
                 self.collector
-                    .push(unique_error(row, first, fi, &self.fields[fi].name, raw));
+                    .push(unique_error(row, first, fi, &fields[fi].name, raw));
             }
         }
-        self.check_keys(i, row);
+        self.check_keys(fields, values, row);
         if cells_clean {
-            self.check_unit(i, row);
+            self.check_unit(fields, values, row);
         }
-        self.row_valid = self.collector.report.stats.errors == errors_before;
-        if self.row_valid {
+        let valid = self.collector.report.stats.errors == errors_before;
+        if valid {
             self.collector.report.stats.valid_rows += 1;
         }
+        valid
     }
 
-    fn check_keys(&mut self, bi: usize, row: u64) {
-        let values = &self.parsed[bi].values;
+    fn check_keys(&mut self, fields: &[FieldWork], values: &[Value], row: u64) {
         if let Some((idx, d)) = self
             .primary_key
             .as_mut()
@@ -628,29 +737,28 @@ impl<R: TableReader> Validator<R> {
                         ),
                     )
                     .at_row(row)
-                    .in_field(first + 1, &self.fields[first].name)
+                    .in_field(first + 1, &fields[first].name)
                     .with_cell(&shown),
                 );
             }
         }
     }
 
-    fn check_unit(&mut self, bi: usize, row: u64) {
+    fn check_unit(&mut self, fields: &[FieldWork], values: &[Value], row: u64) {
         let Some(u) = &self.unit else {
             return;
         };
-        let values = &self.parsed[bi].values;
         let Value::Text(text) = &values[u.satuan] else {
             return;
         };
         let ok = parse_unit(text).is_some_and(|found| same_unit(&found, &u.expected));
         if !ok && !values[u.measure].is_null() {
-            let name = &self.fields[u.satuan].name;
+            let name = &fields[u.satuan].name;
             self.collector.push(
                 ValidationError::new(
                     ErrorKind::UnitMismatch,
-                    format!("satuan '{text}' berbeda dari satuan kolom '{}' di skema ({})", self.fields[u.measure].name, u.expected_text),
-                    format!("unit '{text}' differs from the schema's unit of '{}' ({})", self.fields[u.measure].name, u.expected_text),
+                    format!("satuan '{text}' berbeda dari satuan kolom '{}' di skema ({})", fields[u.measure].name, u.expected_text),
+                    format!("unit '{text}' differs from the schema's unit of '{}' ({})", fields[u.measure].name, u.expected_text),
                     "Samakan satuan; bila nilainya dalam ribuan (RIBU), ubah ke satuan skema atau perbaiki skema (unit dan multiplier).",
                 )
                 .at_row(row)
@@ -658,49 +766,6 @@ impl<R: TableReader> Validator<R> {
                 .with_cell(text),
             );
         }
-    }
-
-    /// Finish: cross-run duplicate checks, notes, number styles; the report.
-    pub fn finish(mut self) -> Report {
-        while self.next_row() {}
-        for (i, d) in self.uniques.iter_mut().enumerate() {
-            if let Some(d) = d.take() {
-                for dup in d.finish() {
-                    let name = &self.fields[i].name;
-                    self.collector
-                        .push(unique_error(dup.row, dup.first_row, i, name, ""));
-                }
-            }
-        }
-        if let Some((_, d)) = self.primary_key.take() {
-            for dup in d.finish() {
-                self.collector.push(
-                    ValidationError::new(
-                        ErrorKind::PrimaryKey,
-                        format!("kunci utama sama dengan baris {}", dup.first_row),
-                        format!("primary key is the same as in row {}", dup.first_row),
-                        "Setiap baris harus punya kunci utama yang berbeda.",
-                    )
-                    .at_row(dup.row),
-                );
-            }
-        }
-        for f in &self.fields {
-            if matches!(f.field_type, FieldType::Number | FieldType::Integer) {
-                if let Some(s) = f.parser.number_style() {
-                    self.collector
-                        .report
-                        .number_styles
-                        .insert(f.name.clone(), s);
-                }
-            }
-        }
-        let mut report = self.collector.report;
-        report.notes = self.stream.notes().to_vec();
-        let mut source = self.stream.info().clone();
-        source.notes.append(&mut report.source.notes);
-        report.source = source;
-        report
     }
 }
 

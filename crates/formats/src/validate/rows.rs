@@ -161,25 +161,29 @@ pub(crate) fn check_cells(
 }
 
 /// Check a batch of rows, split over `workers` threads (each with its own copy of the parsers, whose
-/// number-style evidence is merged back afterwards).
+/// number-style evidence is merged back afterwards). `first` runs on the calling thread before its
+/// share of the cells, with the fields: the sequential checks of the previous batch, which then
+/// overlap the helper's share.
 pub(crate) fn check_batch(
     fields: &mut [FieldWork],
     shape: Shape,
     recs: &[Record],
     out: &mut [Parsed],
     workers: usize,
+    first: impl FnOnce(&[FieldWork]),
 ) {
     let n = recs.len().min(out.len());
     if workers <= 1 || n < 64 {
+        first(fields);
         let mut canon = Vec::new();
         for (r, o) in recs[..n].iter().zip(&mut out[..n]) {
             check_cells(fields, shape, r, o, &mut canon);
         }
         return;
     }
-    // The first half on a helper thread with cloned parsers, the second here; then merge the
-    // evidence the helper saw into the main parsers.
-    // The helper takes more than half: the calling thread also does the sequential checks.
+    // The first part on a helper thread with cloned parsers, the rest here after `first`; then merge
+    // the evidence the helper saw into the main parsers. The helper takes more than half: the
+    // calling thread also runs `first`.
     let mid = n * 3 / 5;
     let mut helper: Vec<FieldWork> = fields.to_vec();
     let base: Vec<_> = fields.iter().map(|f| f.parser.evidence()).collect();
@@ -194,6 +198,7 @@ pub(crate) fn check_batch(
                     check_cells(&mut helper, shape, r, o, &mut canon);
                 }
             });
+        first(fields);
         let mut canon = Vec::new();
         for (r, o) in recs_b.iter().zip(out_b.iter_mut()) {
             check_cells(fields, shape, r, o, &mut canon);
@@ -206,7 +211,7 @@ pub(crate) fn check_batch(
         }
     });
     if !helped {
-        // No thread could be started: check the first half here, in order.
+        // No thread could be started: check the first part here, in order.
         let mut canon = Vec::new();
         for (r, o) in recs[..mid].iter().zip(out[..mid].iter_mut()) {
             check_cells(fields, shape, r, o, &mut canon);
