@@ -1,6 +1,7 @@
 //! Duplicate detection in bounded memory: 128-bit hashes of keys with the row that first had them,
 //! in memory up to a limit, then spilled to a sorted run on disk; runs are merged at the end.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -74,6 +75,9 @@ fn key(h: u128) -> Key {
     Key([h as u64, (h >> 64) as u64])
 }
 
+/// Keys in a table past which it grows straight to its limit (see [`Dedup::grow`]).
+const EARLY_FULL_SIZE: usize = 1 << 17;
+
 /// One uniqueness check (a unique field or the primary key).
 pub struct Dedup {
     mem: HashMap<Key, u64, BuildHasherDefault<PassThrough>>,
@@ -101,17 +105,45 @@ impl Dedup {
     /// Record the key of `row`; returns the earlier row if the key was seen since the last spill.
     pub fn insert(&mut self, hash: u128, row: u64) -> Option<u64> {
         let hash = key(hash);
+        let len = self.mem.len();
+        if len < self.limit {
+            if len == self.mem.capacity() {
+                self.grow();
+            }
+            // One probe finds the key or the slot for it.
+            return match self.mem.entry(hash) {
+                Entry::Occupied(e) => Some(*e.get()),
+                Entry::Vacant(e) => {
+                    e.insert(row);
+                    None
+                }
+            };
+        }
         if let Some(&first) = self.mem.get(&hash) {
             return Some(first);
         }
-        if self.mem.len() >= self.limit {
-            // A failed spill only loses cross-run detection; keep going in memory.
-            if self.spill().is_err() {
-                self.limit = usize::MAX;
-            }
+        // A failed spill only loses cross-run detection; keep going in memory.
+        if self.spill().is_err() {
+            self.limit = usize::MAX;
         }
         self.mem.insert(hash, row);
         None
+    }
+
+    /// Make room before the table is full. Small tables double; once past [`EARLY_FULL_SIZE`] keys
+    /// the table grows to its limit at once: every doubling moves all keys into a table that is new
+    /// memory to the kernel (a page fault per 4 KiB), so doubling up to a 50 MB table cost about as
+    /// much again in page faults and moves as the final table itself, on the thread that runs the
+    /// sequential checks. The limit is the memory budget anyway.
+    fn grow(&mut self) {
+        let len = self.mem.len();
+        // (The limit is `usize::MAX` once a spill failed: keep doubling then.)
+        let want = if len >= EARLY_FULL_SIZE && self.limit != usize::MAX {
+            self.limit.saturating_sub(len)
+        } else {
+            len.max(16)
+        };
+        self.mem.reserve(want);
     }
 
     fn spill(&mut self) -> std::io::Result<()> {
