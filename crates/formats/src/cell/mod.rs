@@ -189,7 +189,7 @@ impl ColumnParser {
     /// The common cases (text, plain integers, numbers in the column's style, well-formed region codes,
     /// fixed-width dates) are handled here, small enough to inline; everything else, including every
     /// error, goes through the general path.
-    #[inline]
+    #[inline(always)]
     pub fn parse_into(&mut self, raw: &str, out: &mut Value) -> Result<(), Box<CellIssue>> {
         match self.fast {
             Fast::Text => {

@@ -138,6 +138,7 @@ impl FieldConstraints {
     }
 
     /// Check a present value (`raw` as written). `canonical` is a scratch buffer.
+    #[inline(always)]
     pub fn check(
         &self,
         field_type: FieldType,
