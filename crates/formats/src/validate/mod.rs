@@ -44,6 +44,10 @@ pub struct ValidateOptions {
     /// full) before spilling to disk in sorted runs; shared by all checks of a table. The default keeps
     /// the tables within about 50 MB.
     pub unique_memory_keys: usize,
+    /// Whether [`Validator::row`] hands out each valid row's typed values (importers). Without them
+    /// (`satudata validate` only wants the report) text cells are checked where they lie instead of
+    /// being copied into values, and [`Validator::row`] gives `None`.
+    pub typed_values: bool,
 }
 
 impl Default for ValidateOptions {
@@ -55,6 +59,7 @@ impl Default for ValidateOptions {
             code_lists: HashMap::new(),
             // Just under 7/8 of 2^21 buckets: the table never doubles to 2^22 (about 50 MB).
             unique_memory_keys: 1_800_000,
+            typed_values: true,
         }
     }
 }
@@ -185,6 +190,8 @@ pub struct Validator<R: TableReader> {
     pos: usize,
     /// Whether the first batch has been read and its cells checked.
     primed: bool,
+    /// [`ValidateOptions::typed_values`].
+    typed_values: bool,
     workers: usize,
     done: bool,
     pending_source_error: Option<String>,
@@ -286,6 +293,7 @@ impl<R: TableReader> Validator<R> {
                 check_values: constraints.checks_values(),
                 constraints,
                 column: columns[i],
+                keep_value: true,
             });
             uniques.push(f.constraints.unique.then(|| Dedup::new(per_check)));
         }
@@ -319,6 +327,12 @@ impl<R: TableReader> Validator<R> {
             }
         }
         let unit = Self::unit_check(schema);
+        if !opts.typed_values {
+            let needed = Self::values_needed(&fields, &uniques, &primary_key, &foreign_keys, &unit);
+            for (f, needed) in fields.iter_mut().zip(needed) {
+                f.keep_value = needed;
+            }
+        }
         let short_padded = stream.info().short_rows_are_padded;
         let extra_from = if by_name.is_some() {
             labels.len().max(schema.fields.len())
@@ -348,6 +362,7 @@ impl<R: TableReader> Validator<R> {
             next: Batch::default(),
             pos: 0,
             primed: false,
+            typed_values: opts.typed_values,
             workers,
             done: false,
             pending_source_error: None,
@@ -467,6 +482,30 @@ impl<R: TableReader> Validator<R> {
         }
     }
 
+    /// Which fields' values the row checks read (unique and primary keys, foreign keys, the unit
+    /// check), and region fields with constraints (checked on the dotted code): those are kept even
+    /// without typed values.
+    fn values_needed(
+        fields: &[FieldWork],
+        uniques: &[Option<Dedup>],
+        primary_key: &Option<(Vec<usize>, Dedup)>,
+        foreign_keys: &[ForeignKeyCheck],
+        unit: &Option<UnitCheck>,
+    ) -> Vec<bool> {
+        let mut needed: Vec<bool> = fields
+            .iter()
+            .zip(uniques)
+            .map(|(f, u)| u.is_some() || (f.parser.is_region() && f.check_values))
+            .collect();
+        let keys = primary_key.iter().flat_map(|(idx, _)| idx);
+        let fks = foreign_keys.iter().flat_map(|fk| &fk.fields);
+        let units = unit.iter().flat_map(|u| [&u.satuan, &u.measure]);
+        for &i in keys.chain(fks).chain(units) {
+            needed[i] = true;
+        }
+        needed
+    }
+
     /// A `satuan` column next to exactly one field with a unit: each row's satuan must be that unit.
     fn unit_check(schema: &TableSchema) -> Option<UnitCheck> {
         let satuan = schema.fields.iter().position(|f| {
@@ -508,10 +547,11 @@ impl<R: TableReader> Validator<R> {
         &self.checks.collector.report
     }
 
-    /// The typed values of the last row read, if it was valid.
+    /// The typed values of the last row read, if it was valid (and
+    /// [`ValidateOptions::typed_values`] is set).
     pub fn row(&self) -> Option<(u64, &[Value])> {
         let i = self.pos.checked_sub(1)?;
-        if !self.cur.valid[i] {
+        if !self.typed_values || !self.cur.valid[i] {
             return None;
         }
         Some((self.cur.recs[i].row(), self.cur.parsed[i].values.as_slice()))

@@ -5,7 +5,7 @@
 use satudata_core::schema::FieldType;
 use satudata_core::value::Value;
 
-use super::constraints::FieldConstraints;
+use super::constraints::{FieldConstraints, Violation};
 use super::report::ValidationError;
 use crate::cell::ColumnParser;
 use crate::kinds::ErrorKind;
@@ -21,6 +21,9 @@ pub(crate) struct FieldWork {
     pub check_values: bool,
     /// The source column holding this field, if any.
     pub column: Option<usize>,
+    /// Whether the field's value is built: always when typed values are wanted, else only for the
+    /// fields the row checks read (see `ValidateOptions::typed_values`).
+    pub keep_value: bool,
 }
 
 /// The outcome of one row's cell work.
@@ -98,6 +101,21 @@ pub(crate) fn check_cells(
             }
             _ => "",
         };
+        if !f.keep_value {
+            // Text and region cells whose value nobody reads: checked where they lie.
+            if let Some(present) = f.parser.present_text(raw) {
+                if !present {
+                    if f.constraints.required {
+                        out.errors.push(required_error(row, i, &f.name, raw));
+                    }
+                } else if f.check_values {
+                    if let Some(v) = f.constraints.check_text(f.field_type, raw, canon) {
+                        out.errors.push(constraint_error(row, i, &f.name, raw, v));
+                    }
+                }
+                continue;
+            }
+        }
         if let Err(issue) = f.parser.parse_into(raw, slot) {
             let issue = *issue;
             out.errors.push(
@@ -110,33 +128,13 @@ pub(crate) fn check_cells(
         }
         if slot.is_null() {
             if f.constraints.required {
-                out.errors.push(
-                    ValidationError::new(
-                        ErrorKind::ConstraintError,
-                        format!("kolom '{}' wajib diisi", f.name),
-                        format!("column '{}' is required", f.name),
-                        "Isi sel ini; kolom ini wajib (required atau bagian kunci utama).",
-                    )
-                    .at_row(row)
-                    .in_field(i + 1, &f.name)
-                    .with_cell(raw),
-                );
+                out.errors.push(required_error(row, i, &f.name, raw));
             }
             continue;
         }
         if f.check_values {
             if let Some(v) = f.constraints.check(f.field_type, raw, slot, canon) {
-                out.errors.push(
-                    ValidationError::new(
-                        ErrorKind::ConstraintError,
-                        v.message,
-                        v.message_en,
-                        v.hint,
-                    )
-                    .at_row(row)
-                    .in_field(i + 1, &f.name)
-                    .with_cell(raw),
-                );
+                out.errors.push(constraint_error(row, i, &f.name, raw, v));
             }
         }
     }
@@ -158,6 +156,29 @@ pub(crate) fn check_cells(
             );
         }
     }
+}
+
+/// A required field's cell is missing (field `i`, 0-based).
+#[cold]
+fn required_error(row: u64, i: usize, name: &str, raw: &str) -> ValidationError {
+    ValidationError::new(
+        ErrorKind::ConstraintError,
+        format!("kolom '{name}' wajib diisi"),
+        format!("column '{name}' is required"),
+        "Isi sel ini; kolom ini wajib (required atau bagian kunci utama).",
+    )
+    .at_row(row)
+    .in_field(i + 1, name)
+    .with_cell(raw)
+}
+
+/// A cell breaks a constraint of field `i` (0-based).
+#[cold]
+fn constraint_error(row: u64, i: usize, name: &str, raw: &str, v: Violation) -> ValidationError {
+    ValidationError::new(ErrorKind::ConstraintError, v.message, v.message_en, v.hint)
+        .at_row(row)
+        .in_field(i + 1, name)
+        .with_cell(raw)
 }
 
 /// Check a batch of rows, split over `workers` threads (each with its own copy of the parsers, whose
