@@ -21,7 +21,7 @@ use crate::read::{ReadError, Record, TableReader};
 use crate::table::TableStream;
 use crate::units::{parse_unit, same_unit, Unit};
 use constraints::FieldConstraints;
-use dedup::{hash128, Dedup};
+use dedup::Dedup;
 use report::Collector;
 pub use report::{Report, Stats, ValidationError};
 use rows::{FieldWork, Parsed, Shape};
@@ -169,6 +169,10 @@ fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
 /// Rows read ahead to decide each number column's style before the first row is checked.
 const LOOKAHEAD: usize = 2000;
 
+/// Rows whose keys are looked up together before their inserts (see [`RowChecks::warm`]): few
+/// enough that the pages of their table slots stay in the TLB and their lines in cache.
+const WARM_ROWS: usize = 128;
+
 /// Rows checked per batch (and split across threads when more than one core is available).
 const BATCH: usize = 4096;
 
@@ -192,6 +196,8 @@ pub struct Validator<R: TableReader> {
     primed: bool,
     /// [`ValidateOptions::typed_values`].
     typed_values: bool,
+    /// The fields of each unique check, then the primary key's: the cell work hashes their values.
+    key_sets: Vec<Vec<usize>>,
     workers: usize,
     done: bool,
     pending_source_error: Option<String>,
@@ -216,8 +222,6 @@ struct RowChecks {
     foreign_keys: Vec<ForeignKeyCheck>,
     unit: Option<UnitCheck>,
     collector: Collector,
-    /// Scratch space for canonical keys.
-    buf: Vec<u8>,
 }
 
 impl<R: TableReader> Validator<R> {
@@ -301,7 +305,7 @@ impl<R: TableReader> Validator<R> {
             return Err(SetupError::Schema(problems));
         }
         let primary_key = (!schema.primary_key.is_empty()).then(|| {
-            let idx = schema
+            let idx: Vec<usize> = schema
                 .primary_key
                 .iter()
                 .filter_map(|k| schema.field_index(k))
@@ -326,6 +330,13 @@ impl<R: TableReader> Validator<R> {
                 )),
             }
         }
+        let key_sets: Vec<Vec<usize>> = uniques
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.is_some())
+            .map(|(i, _)| vec![i])
+            .chain(primary_key.iter().map(|(idx, _)| idx.clone()))
+            .collect();
         let unit = Self::unit_check(schema);
         if !opts.typed_values {
             let needed = Self::values_needed(&fields, &uniques, &primary_key, &foreign_keys, &unit);
@@ -356,13 +367,13 @@ impl<R: TableReader> Validator<R> {
                 foreign_keys,
                 unit,
                 collector,
-                buf: Vec::with_capacity(256),
             },
             cur: Batch::default(),
             next: Batch::default(),
             pos: 0,
             primed: false,
             typed_values: opts.typed_values,
+            key_sets,
             workers,
             done: false,
             pending_source_error: None,
@@ -592,6 +603,7 @@ impl<R: TableReader> Validator<R> {
                 self.shape,
                 &b.recs[..n],
                 &mut b.parsed[..n],
+                &self.key_sets,
                 self.workers,
                 |_| {},
             );
@@ -606,6 +618,7 @@ impl<R: TableReader> Validator<R> {
             self.shape,
             &next.recs[..n],
             &mut next.parsed[..n],
+            &self.key_sets,
             self.workers,
             |fields| checks.finish_batch(fields, cur),
         );
@@ -681,12 +694,33 @@ impl RowChecks {
     /// Run the row checks of every row of `batch`, in order, noting which rows are valid.
     fn finish_batch(&mut self, fields: &[FieldWork], batch: &mut Batch) {
         let n = batch.len;
-        for ((rec, parsed), valid) in batch.recs[..n]
-            .iter()
-            .zip(&mut batch.parsed[..n])
-            .zip(&mut batch.valid[..n])
+        let rows = batch.recs[..n]
+            .chunks(WARM_ROWS)
+            .zip(batch.parsed[..n].chunks_mut(WARM_ROWS))
+            .zip(batch.valid[..n].chunks_mut(WARM_ROWS));
+        for ((recs, parsed), valid) in rows {
+            self.warm(parsed);
+            for ((rec, parsed), valid) in recs.iter().zip(parsed).zip(valid) {
+                *valid = self.finish_row(fields, rec, parsed);
+            }
+        }
+    }
+
+    /// Look up the keys of `parsed` in the unique and primary-key tables before inserting them: in
+    /// a large table their slots are far apart, and independent lookups overlap their cache (and
+    /// TLB) misses instead of each insert waiting for its own. [`WARM_ROWS`] at a time, so that
+    /// what they fetched is still in cache at the insert.
+    fn warm(&self, parsed: &[Parsed]) {
+        let dedups = self.uniques.iter().flatten();
+        for (k, d) in dedups
+            .chain(self.primary_key.iter().map(|(_, d)| d))
+            .enumerate()
         {
-            *valid = self.finish_row(fields, rec, parsed);
+            d.warm(
+                parsed
+                    .iter()
+                    .filter_map(|p| p.keys.get(k).copied().flatten()),
+            );
         }
     }
 
@@ -699,20 +733,18 @@ impl RowChecks {
         for e in parsed.errors.drain(..) {
             self.collector.push(e);
         }
-        if rec.is_blank() {
+        if parsed.blank {
             return false;
         }
         let cells_clean = self.collector.report.stats.errors == errors_before;
         let values = &parsed.values;
+        let mut keys = parsed.keys.iter().copied();
         for (fi, d) in self.uniques.iter_mut().enumerate() {
             let Some(d) = d else { continue };
-            let v = &values[fi];
-            if v.is_null() {
+            let Some(hash) = keys.next().flatten() else {
                 continue;
-            }
-            self.buf.clear();
-            v.write_canonical(&mut self.buf);
-            if let Some(first) = d.insert(hash128(&self.buf), row) {
+            };
+            if let Some(first) = d.insert(hash, row) {
                 let raw = fields[fi]
                     .column
                     .and_then(|c| rec.cells().get(c))
@@ -721,7 +753,7 @@ impl RowChecks {
                     .push(unique_error(row, first, fi, &fields[fi].name, raw));
             }
         }
-        self.check_keys(fields, values, row);
+        self.check_keys(fields, values, keys.next().flatten(), row);
         if cells_clean {
             self.check_unit(fields, values, row);
         }
@@ -732,17 +764,17 @@ impl RowChecks {
         valid
     }
 
-    fn check_keys(&mut self, fields: &[FieldWork], values: &[Value], row: u64) {
-        if let Some((idx, d)) = self
-            .primary_key
-            .as_mut()
-            .filter(|(idx, _)| idx.iter().all(|&i| !values[i].is_null()))
-        {
-            self.buf.clear();
-            for &i in idx.iter() {
-                values[i].write_canonical(&mut self.buf);
-            }
-            if let Some(first) = d.insert(hash128(&self.buf), row) {
+    /// The primary key (`pk_hash`: its hash, `None` when part of it is missing) and the foreign
+    /// keys of one row.
+    fn check_keys(
+        &mut self,
+        fields: &[FieldWork],
+        values: &[Value],
+        pk_hash: Option<u128>,
+        row: u64,
+    ) {
+        if let (Some((idx, d)), Some(hash)) = (self.primary_key.as_mut(), pk_hash) {
+            if let Some(first) = d.insert(hash, row) {
                 let key: Vec<String> = idx.iter().map(|&i| values[i].to_text()).collect();
                 let key = key.join(", ");
                 self.collector.push(

@@ -6,6 +6,7 @@ use satudata_core::schema::FieldType;
 use satudata_core::value::Value;
 
 use super::constraints::{FieldConstraints, Violation};
+use super::dedup::hash128;
 use super::report::ValidationError;
 use crate::cell::ColumnParser;
 use crate::kinds::ErrorKind;
@@ -32,6 +33,12 @@ pub(crate) struct Parsed {
     pub values: Vec<Value>,
     /// Errors of the row's cells, in field order.
     pub errors: Vec<ValidationError>,
+    /// Whether the row is blank.
+    pub blank: bool,
+    /// The hash of each key's canonical value (see [`check_cells`]'s `keys`), `None` when part of
+    /// it is missing. Hashed here, on the thread that just read the values, so that the sequential
+    /// row checks only look the hashes up.
+    pub keys: Vec<Option<u128>>,
 }
 
 /// Shape facts the workers need.
@@ -44,14 +51,18 @@ pub(crate) struct Shape {
 }
 
 /// Check one row's cells into `out` (values are reused). Blank rows get a `blank-row` error only.
+/// `keys` are the field sets (unique fields, the primary key) whose values are hashed into
+/// `out.keys`.
 pub(crate) fn check_cells(
     fields: &mut [FieldWork],
     shape: Shape,
+    keys: &[Vec<usize>],
     rec: &Record,
     out: &mut Parsed,
     canon: &mut Vec<u8>,
 ) {
     out.errors.clear();
+    out.blank = rec.is_blank();
     if out.values.len() != fields.len() {
         out.values.resize(fields.len(), Value::Null);
     }
@@ -67,7 +78,7 @@ pub(crate) fn check_cells(
             .at_row(row),
         );
     }
-    if rec.is_blank() {
+    if out.blank {
         out.errors.push(
             ValidationError::new(
                 ErrorKind::BlankRow,
@@ -138,6 +149,7 @@ pub(crate) fn check_cells(
             }
         }
     }
+    hash_keys(keys, out, canon);
     if shape.extra_from < cells.len() {
         for (j, c) in cells.iter().enumerate().skip(shape.extra_from) {
             if shape.short_padded && c.trim().is_empty() {
@@ -155,6 +167,22 @@ pub(crate) fn check_cells(
                 .in_field(j + 1, ""),
             );
         }
+    }
+}
+
+/// Hash the canonical value of each of `keys` into `out.keys`.
+fn hash_keys(keys: &[Vec<usize>], out: &mut Parsed, canon: &mut Vec<u8>) {
+    out.keys.clear();
+    for set in keys {
+        if set.iter().any(|&i| out.values[i].is_null()) {
+            out.keys.push(None);
+            continue;
+        }
+        canon.clear();
+        for &i in set {
+            out.values[i].write_canonical(canon);
+        }
+        out.keys.push(Some(hash128(canon)));
     }
 }
 
@@ -190,6 +218,7 @@ pub(crate) fn check_batch(
     shape: Shape,
     recs: &[Record],
     out: &mut [Parsed],
+    keys: &[Vec<usize>],
     workers: usize,
     first: impl FnOnce(&[FieldWork]),
 ) {
@@ -198,7 +227,7 @@ pub(crate) fn check_batch(
         first(fields);
         let mut canon = Vec::new();
         for (r, o) in recs[..n].iter().zip(&mut out[..n]) {
-            check_cells(fields, shape, r, o, &mut canon);
+            check_cells(fields, shape, keys, r, o, &mut canon);
         }
         return;
     }
@@ -216,13 +245,13 @@ pub(crate) fn check_batch(
             .spawn_scoped(s, || {
                 let mut canon = Vec::new();
                 for (r, o) in recs_a.iter().zip(out_a.iter_mut()) {
-                    check_cells(&mut helper, shape, r, o, &mut canon);
+                    check_cells(&mut helper, shape, keys, r, o, &mut canon);
                 }
             });
         first(fields);
         let mut canon = Vec::new();
         for (r, o) in recs_b.iter().zip(out_b.iter_mut()) {
-            check_cells(fields, shape, r, o, &mut canon);
+            check_cells(fields, shape, keys, r, o, &mut canon);
         }
         // A panic in the helper is a bug; surface it rather than report half-checked rows.
         match h.map(|h| h.join()) {
@@ -235,7 +264,7 @@ pub(crate) fn check_batch(
         // No thread could be started: check the first part here, in order.
         let mut canon = Vec::new();
         for (r, o) in recs[..mid].iter().zip(out[..mid].iter_mut()) {
-            check_cells(fields, shape, r, o, &mut canon);
+            check_cells(fields, shape, keys, r, o, &mut canon);
         }
         return;
     }
