@@ -243,6 +243,12 @@ impl ColumnParser {
         }
     }
 
+    /// Whether [`ColumnParser::present_text`] can check this column's cells without their values
+    /// (text and region-code columns).
+    pub fn checks_in_place(&self) -> bool {
+        matches!(self.fast, Fast::Text | Fast::Region(_))
+    }
+
     /// Whether this column holds region codes.
     pub fn is_region(&self) -> bool {
         self.region_level.is_some()

@@ -341,7 +341,8 @@ impl<R: TableReader> Validator<R> {
         if !opts.typed_values {
             let needed = Self::values_needed(&fields, &uniques, &primary_key, &foreign_keys, &unit);
             for (f, needed) in fields.iter_mut().zip(needed) {
-                f.keep_value = needed;
+                // Numbers, dates and the like cost nothing to keep (no text is copied).
+                f.keep_value = needed || !f.parser.checks_in_place();
             }
         }
         let short_padded = stream.info().short_rows_are_padded;

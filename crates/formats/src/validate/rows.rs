@@ -22,8 +22,9 @@ pub(crate) struct FieldWork {
     pub check_values: bool,
     /// The source column holding this field, if any.
     pub column: Option<usize>,
-    /// Whether the field's value is built: always when typed values are wanted, else only for the
-    /// fields the row checks read (see `ValidateOptions::typed_values`).
+    /// Whether the field's value is built: always when typed values are wanted, else for the fields
+    /// the row checks read and those whose cells cannot be checked in place (see
+    /// `ValidateOptions::typed_values` and [`ColumnParser::checks_in_place`]).
     pub keep_value: bool,
 }
 
