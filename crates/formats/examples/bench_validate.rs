@@ -1,13 +1,15 @@
 //! Throughput of `validate` against the `csv` crate merely reading the same file, in the same run.
 //!
-//! `cargo run --release -p satudata-formats --example bench_validate -- FILE SCHEMA [validate|read|both]`
-//! prints rows/s of each and the ratio; peak memory (VmHWM) of the process at the end.
+//! `cargo run --release -p satudata-formats --example bench_validate -- FILE SCHEMA [validate|read|both] [typed]`
+//! prints rows/s of each and the ratio; peak memory (VmHWM) of the process at the end. Validation
+//! runs as `satudata validate` does (the report only, no typed values); with `typed`, as an importer
+//! does (every valid row's typed values handed out).
 
 use std::time::Instant;
 
 use satudata_core::schema::TableSchema;
 use satudata_formats::read::{open_path, ReadOptions};
-use satudata_formats::validate::{validate_with, ValidateOptions};
+use satudata_formats::validate::{ValidateOptions, Validator};
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -30,6 +32,7 @@ fn main() {
         .expect("usage: bench_validate FILE SCHEMA [validate|read|both]");
     let schema_path = args.next().expect("schema");
     let mode = args.next().unwrap_or_else(|| "both".into());
+    let typed = args.next().as_deref() == Some("typed");
     let schema: TableSchema =
         serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("read schema"))
             .expect("parse schema");
@@ -86,15 +89,22 @@ fn main() {
         );
         let t = Instant::now();
         let reader = open_path(file.as_ref(), &ReadOptions::default()).expect("open");
-        let mut typed = 0u64;
-        let report = validate_with(reader, &schema, &ValidateOptions::default(), |_, _| {
-            typed += 1
-        })
-        .expect("validate");
+        let opts = ValidateOptions {
+            typed_values: typed,
+            ..ValidateOptions::default()
+        };
+        let mut v = Validator::new(reader, &schema, &opts).expect("validate");
+        let mut typed_rows = 0u64;
+        while v.next_row() {
+            if v.row().is_some() {
+                typed_rows += 1;
+            }
+        }
+        let report = v.finish();
         let s = t.elapsed().as_secs_f64();
         let rate = report.stats.rows as f64 / s;
         println!(
-            "satudata validate: {} rows in {s:.2}s = {rate:.0} rows/s ({:.0} MB/s); valid={} errors={} typed rows={typed}",
+            "satudata validate: {} rows in {s:.2}s = {rate:.0} rows/s ({:.0} MB/s); valid={} errors={} typed rows={typed_rows}",
             report.stats.rows,
             size / s,
             report.valid,

@@ -104,6 +104,8 @@ fn run_validation(args: &Args) -> Result<ExitCode, Unusable> {
     let mut opts = ValidateOptions {
         home_region: home,
         max_errors: args.max_errors,
+        // Only the report is wanted: text cells need not be copied into values.
+        typed_values: false,
         ..ValidateOptions::default()
     };
     add_code_lists(&schema, &args.codelists, &mut opts)?;

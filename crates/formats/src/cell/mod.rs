@@ -189,7 +189,7 @@ impl ColumnParser {
     /// The common cases (text, plain integers, numbers in the column's style, well-formed region codes,
     /// fixed-width dates) are handled here, small enough to inline; everything else, including every
     /// error, goes through the general path.
-    #[inline]
+    #[inline(always)]
     pub fn parse_into(&mut self, raw: &str, out: &mut Value) -> Result<(), Box<CellIssue>> {
         match self.fast {
             Fast::Text => {
@@ -230,6 +230,30 @@ impl ColumnParser {
         self.parse_general(raw, out).map_err(Box::new)
     }
 
+    /// For a column whose value is the cell as written (text) or a region code, whether `raw` is
+    /// present and valid, without building the value: `Some(true)` present, `Some(false)` missing,
+    /// `None` when [`ColumnParser::parse_into`] must decide (other columns, and every cell that is
+    /// not plainly valid, so that errors are found and worded in one place).
+    #[inline(always)]
+    pub fn present_text(&mut self, raw: &str) -> Option<bool> {
+        match self.fast {
+            Fast::Text => Some(!self.missing.is_missing(raw)),
+            Fast::Region(level) => self.region_ok(raw, level).then_some(true),
+            _ => None,
+        }
+    }
+
+    /// Whether [`ColumnParser::present_text`] can check this column's cells without their values
+    /// (text and region-code columns).
+    pub fn checks_in_place(&self) -> bool {
+        matches!(self.fast, Fast::Text | Fast::Region(_))
+    }
+
+    /// Whether this column holds region codes.
+    pub fn is_region(&self) -> bool {
+        self.region_level.is_some()
+    }
+
     /// Everything [`ColumnParser::parse_into`] does not do inline.
     #[inline(never)]
     fn parse_general(&mut self, raw: &str, out: &mut Value) -> Result<(), CellIssue> {
@@ -254,18 +278,25 @@ impl ColumnParser {
         r
     }
 
-    /// A well-formed region code of the right level that exists and lies inside home.
+    /// Whether `raw` is a well-formed region code of the right level that exists and lies inside
+    /// home.
     #[inline]
-    fn region_fast(&mut self, raw: &str, level: Level, out: &mut Value) -> bool {
+    fn region_ok(&self, raw: &str, level: Level) -> bool {
         let Some(key) = region::fast_code_key(raw) else {
             return false;
         };
-        if key.1 as usize != level.digits()
-            || !region::code_exists(key)
-            || !self
+        key.1 as usize == level.digits()
+            && region::code_exists(key)
+            && self
                 .home_key
                 .is_none_or(|h| region::key_within(key, h) || region::key_within(h, key))
-        {
+    }
+
+    /// A well-formed region code of the right level that exists and lies inside home, as its
+    /// value (the dotted code).
+    #[inline]
+    fn region_fast(&mut self, raw: &str, level: Level, out: &mut Value) -> bool {
+        if !self.region_ok(raw, level) {
             return false;
         }
         match out {

@@ -325,6 +325,76 @@ pub fn parse_styled_fast(t: &str, style: NumberStyle) -> Option<f64> {
         b'-' => (true, &b[1..]),
         _ => (false, b),
     };
+    let (mant, frac) = if b.len() <= 19 {
+        styled_short(b, style)?
+    } else {
+        styled_long(b, style)?
+    };
+    if mant >= (1u64 << 53) || frac >= POW10.len() {
+        return None;
+    }
+    let v = mant as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
+/// [`parse_styled_fast`]'s reading of at most 19 bytes (no sign): the integer part digit group by
+/// digit group, then the fraction's digits. At most 19 digits cannot overflow the mantissa, so no
+/// digit is counted. The mantissa and the number of fraction digits.
+#[inline]
+fn styled_short(b: &[u8], style: NumberStyle) -> Option<(u64, usize)> {
+    let (group, decimal) = (style.group(), style.decimal());
+    let mut mant: u64 = 0;
+    // Digits since the last group separator, and whether one was seen.
+    let mut run = 0u32;
+    let mut grouped = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            mant = mant * 10 + d as u64;
+            run += 1;
+        } else if c == group {
+            // First group 1-3 digits (not a lone leading zero), later groups exactly 3.
+            let ok = if grouped {
+                run == 3
+            } else {
+                (1..=3).contains(&run) && !(run == 1 && mant == 0)
+            };
+            if !ok {
+                return None;
+            }
+            grouped = true;
+            run = 0;
+        } else if c == decimal {
+            break;
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    if grouped && run != 3 {
+        return None;
+    }
+    let Some(fraction) = b.get(i + 1..) else {
+        // No decimal separator: digits are needed.
+        return (grouped || run > 0).then_some((mant, 0));
+    };
+    if fraction.is_empty() {
+        return None;
+    }
+    for &c in fraction {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 {
+            return None;
+        }
+        mant = mant * 10 + d as u64;
+    }
+    Some((mant, fraction.len()))
+}
+
+/// [`parse_styled_fast`]'s reading of longer numbers, counting digits against overflow.
+fn styled_long(b: &[u8], style: NumberStyle) -> Option<(u64, usize)> {
     let (group, decimal) = (style.group(), style.decimal());
     let mut mant: u64 = 0;
     let mut digits = 0u32;
@@ -367,11 +437,7 @@ pub fn parse_styled_fast(t: &str, style: NumberStyle) -> Option<f64> {
     if (grouped && !in_frac && run != 3) || digits == 0 || (in_frac && frac == 0) {
         return None;
     }
-    if mant >= (1u64 << 53) || frac >= POW10.len() {
-        return None;
-    }
-    let v = mant as f64 / POW10[frac];
-    Some(if neg { -v } else { v })
+    Some((mant, frac))
 }
 
 /// Read a whole number. With no style decided, one group separator followed by three digits reads as
@@ -578,6 +644,35 @@ mod tests {
         }
         assert_eq!(parse_styled_fast("12.5", NumberStyle::Indonesian), None);
         assert_eq!(parse_styled_fast("1.2345", NumberStyle::Indonesian), None);
+    }
+
+    #[test]
+    fn short_numbers_are_read_as_the_long_way_reads_them() {
+        // Every string of up to 7 bytes over digits, separators and a stray letter, both styles.
+        let alphabet = b"0159.,-x";
+        let mut s = Vec::new();
+        for len in 0..=7u32 {
+            for mut n in 0..(alphabet.len() as u64).pow(len) {
+                s.clear();
+                for _ in 0..len {
+                    s.push(alphabet[(n % alphabet.len() as u64) as usize]);
+                    n /= alphabet.len() as u64;
+                }
+                for style in [NumberStyle::Indonesian, NumberStyle::English] {
+                    assert_eq!(
+                        styled_short(&s, style),
+                        styled_long(&s, style),
+                        "{:?} {style:?}",
+                        String::from_utf8_lossy(&s)
+                    );
+                }
+            }
+        }
+        // Long numbers (more than 19 bytes) still read.
+        assert_eq!(
+            parse_styled_fast("1.234.567.890.123,45", NumberStyle::Indonesian),
+            Some(1_234_567_890_123.45)
+        );
     }
 
     #[test]

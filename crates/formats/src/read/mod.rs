@@ -26,19 +26,38 @@ pub use detect::{detect_format, Format};
 
 /// One row of a table as text cells. The cells live in one buffer that is reused between reads, so
 /// that streaming allocates nothing per row once the buffer has grown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Record {
     row: u64,
     buf: String,
+    /// Where each cell ends in `buf`.
     ends: Vec<usize>,
+    /// Bytes between one cell's end and the next one's start: 0 when the cells are back to back, 1
+    /// when `buf` is a CSV line as read, delimiters included (the CSV reader need not copy the cells
+    /// out of it).
+    gap: usize,
     encoding_error: bool,
 }
+
+/// Records are equal when their row numbers, cells and encoding errors are, however the cells are
+/// laid out in the buffer.
+impl PartialEq for Record {
+    fn eq(&self, other: &Self) -> bool {
+        self.row == other.row
+            && self.encoding_error == other.encoding_error
+            && self.len() == other.len()
+            && self.cells().iter().eq(other.cells().iter())
+    }
+}
+
+impl Eq for Record {}
 
 /// The cells of a [`Record`], borrowed.
 #[derive(Debug, Clone, Copy)]
 pub struct Cells<'a> {
     buf: &'a str,
     ends: &'a [usize],
+    gap: usize,
 }
 
 impl<'a> Cells<'a> {
@@ -55,15 +74,19 @@ impl<'a> Cells<'a> {
     /// Cell `i`.
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         self.buf.get(start..end)
     }
 
     /// The cells in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (buf, ends) = (self.buf, self.ends);
+        let (buf, ends, gap) = (self.buf, self.ends, self.gap);
         (0..ends.len()).map(move |i| {
-            let start = if i == 0 { 0 } else { ends[i - 1] };
+            let start = if i == 0 { 0 } else { ends[i - 1] + gap };
             buf.get(start..ends[i]).unwrap_or_default()
         })
     }
@@ -101,11 +124,15 @@ impl Record {
         self.row = row;
         self.buf.clear();
         self.ends.clear();
+        self.gap = 0;
         self.encoding_error = false;
     }
 
     /// Append a cell.
     pub fn push(&mut self, cell: &str) {
+        if self.gap == 1 && !self.ends.is_empty() {
+            self.buf.push(' ');
+        }
         self.buf.push_str(cell);
         self.ends.push(self.buf.len());
     }
@@ -130,6 +157,7 @@ impl Record {
         Cells {
             buf: &self.buf,
             ends: &self.ends,
+            gap: self.gap,
         }
     }
 
@@ -146,11 +174,13 @@ impl Record {
     /// Whether every cell is empty or spaces.
     pub fn is_blank(&self) -> bool {
         // A row starting with a printable ASCII byte is not blank: no need to decode characters
-        // from both ends (this runs three times per validated row).
+        // from both ends (this runs three times per validated row). With the delimiters in the
+        // buffer, that byte must be in the first cell.
         match self.buf.as_bytes().first() {
             None => true,
-            Some(b) if b.is_ascii_graphic() => false,
-            Some(_) => self.buf.trim().is_empty(),
+            Some(b) if b.is_ascii_graphic() && (self.gap == 0 || self.ends[0] > 0) => false,
+            Some(_) if self.gap == 0 => self.buf.trim().is_empty(),
+            Some(_) => self.cells().iter().all(|c| c.trim().is_empty()),
         }
     }
 

@@ -138,6 +138,7 @@ impl FieldConstraints {
     }
 
     /// Check a present value (`raw` as written). `canonical` is a scratch buffer.
+    #[inline(always)]
     pub fn check(
         &self,
         field_type: FieldType,
@@ -149,6 +150,64 @@ impl FieldConstraints {
             return None;
         }
         self.violation(field_type, raw, v, canonical)
+    }
+
+    /// [`Self::check`] for a text value that is `raw` itself (a string field's cell as written),
+    /// without the value having been built.
+    #[inline(always)]
+    pub fn check_text(
+        &self,
+        field_type: FieldType,
+        raw: &str,
+        canonical: &mut Vec<u8>,
+    ) -> Option<Violation> {
+        if self.passes_text(raw) {
+            return None;
+        }
+        self.violation(field_type, raw, &Value::Text(raw.to_string()), canonical)
+    }
+
+    /// [`Self::passes`] for the text value `raw`.
+    #[inline]
+    fn passes_text(&self, raw: &str) -> bool {
+        let order = |bound: &Value| match bound {
+            Value::Text(b) => Some(raw.cmp(b.as_str())),
+            _ => None,
+        };
+        if self
+            .minimum
+            .as_ref()
+            .is_some_and(|(b, _)| order(b) == Some(Ordering::Less))
+            || self
+                .maximum
+                .as_ref()
+                .is_some_and(|(b, _)| order(b) == Some(Ordering::Greater))
+        {
+            return false;
+        }
+        if self.min_length.is_some() || self.max_length.is_some() {
+            let n = if raw.is_ascii() {
+                raw.len()
+            } else {
+                raw.chars().count()
+            };
+            if self.min_length.is_some_and(|m| n < m) || self.max_length.is_some_and(|m| n > m) {
+                return false;
+            }
+        }
+        if self
+            .pattern
+            .as_ref()
+            .is_some_and(|(re, _)| !re.is_match(raw))
+        {
+            return false;
+        }
+        match (&self.enum_values, &self.enum_text) {
+            (None, _) => true,
+            (Some(_), Some(list)) => list.iter().any(|e| bytes_eq(e.as_bytes(), raw.as_bytes())),
+            // The full check decides.
+            (Some(_), None) => false,
+        }
     }
 
     /// Whether a present value meets every constraint: the quick test, with no messages built.

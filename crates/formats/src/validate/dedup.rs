@@ -1,29 +1,9 @@
 //! Duplicate detection in bounded memory: 128-bit hashes of keys with the row that first had them,
 //! in memory up to a limit, then spilled to a sorted run on disk; runs are merged at the end.
 
-use std::collections::HashMap;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
-
-/// The keys are hashes already: use their low bits as the table's hash.
-#[derive(Default)]
-pub struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-}
 
 /// A 128-bit hash of `bytes`: two independent 64-bit multiply-xor lanes with a strong finaliser. Fast
 /// and well spread for real keys; not meant to resist crafted collisions (whose only effect would be a
@@ -59,24 +39,111 @@ fn fmix64(mut k: u64) -> u64 {
     k ^ (k >> 33)
 }
 
-/// A key hash as two words: 8-byte alignment keeps a table entry (key + row) at 24 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Key([u64; 2]);
+/// Keys in a table past which it grows straight to its limit (see [`Dedup::grow`]).
+const EARLY_FULL_SIZE: usize = 1 << 17;
 
-impl std::hash::Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // The first word is already a well-mixed hash.
-        state.write_u64(self.0[0]);
+/// An open-addressing table of key hashes with the row that first had each: linear probing from the
+/// slot the hash's low bits pick, at most 7/8 full. A slot is three words, the hash's two and the
+/// row plus one (0 marks an empty slot). Its own table rather than a `HashMap`, so that
+/// [`KeyTable::touch`] can read a key's slot ahead of the insert (see [`Dedup::warm`]).
+#[derive(Default)]
+struct KeyTable {
+    slots: Vec<[u64; 3]>,
+    len: usize,
+}
+
+impl KeyTable {
+    /// Keys the table holds before it must grow.
+    fn capacity(&self) -> usize {
+        self.slots.len() / 8 * 7
+    }
+
+    /// The slot a hash starts probing at.
+    fn home(&self, hash: [u64; 2]) -> usize {
+        hash[0] as usize & (self.slots.len() - 1)
+    }
+
+    /// The row stored for `hash`, or store `row` for it.
+    fn get_or_insert(&mut self, hash: [u64; 2], row: u64) -> Option<u64> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot[2] == 0 {
+                *slot = [hash[0], hash[1], row + 1];
+                self.len += 1;
+                return None;
+            }
+            if slot[0] == hash[0] && slot[1] == hash[1] {
+                return Some(slot[2] - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The row stored for `hash`.
+    fn get(&self, hash: [u64; 2]) -> Option<u64> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let slot = &self.slots[i];
+            if slot[2] == 0 {
+                return None;
+            }
+            if slot[0] == hash[0] && slot[1] == hash[1] {
+                return Some(slot[2] - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Read the home slot of `hash` (to bring its memory into cache).
+    fn touch(&self, hash: [u64; 2]) -> u64 {
+        self.slots[self.home(hash)][2]
+    }
+
+    /// A table of at least `keys` capacity holding the same keys.
+    fn grown(self, keys: usize) -> KeyTable {
+        let slots = (keys / 7 * 8 + 8).next_power_of_two().max(16);
+        // Zeros written, not `vec!`'s zeroed allocation: the kernel would map such pages lazily, and
+        // a page first read by `touch` and then written would fault twice.
+        let mut zeroed = Vec::with_capacity(slots);
+        zeroed.resize(slots, [0; 3]);
+        let mut t = KeyTable {
+            slots: zeroed,
+            len: 0,
+        };
+        for s in self.slots.into_iter().filter(|s| s[2] != 0) {
+            t.get_or_insert([s[0], s[1]], s[2] - 1);
+        }
+        t
+    }
+
+    /// The keys and rows, emptying the table (which keeps its size): `[hash high word, hash low
+    /// word, row]`.
+    fn drain(&mut self) -> Vec<[u64; 3]> {
+        let mut out = Vec::with_capacity(self.len);
+        self.len = 0;
+        for s in &mut self.slots {
+            if s[2] != 0 {
+                out.push([s[1], s[0], s[2] - 1]);
+                *s = [0; 3];
+            }
+        }
+        out
     }
 }
 
-fn key(h: u128) -> Key {
-    Key([h as u64, (h >> 64) as u64])
+fn key(h: u128) -> [u64; 2] {
+    [h as u64, (h >> 64) as u64]
 }
 
 /// One uniqueness check (a unique field or the primary key).
 pub struct Dedup {
-    mem: HashMap<Key, u64, BuildHasherDefault<PassThrough>>,
+    mem: KeyTable,
     limit: usize,
     runs: Vec<PathBuf>,
 }
@@ -92,7 +159,7 @@ impl Dedup {
     /// A check that keeps at most `limit` keys in memory (24 bytes each, in a table at most 8/7 full).
     pub fn new(limit: usize) -> Self {
         Dedup {
-            mem: HashMap::default(),
+            mem: KeyTable::default(),
             limit: limit.max(16),
             runs: vec![],
         }
@@ -101,25 +168,51 @@ impl Dedup {
     /// Record the key of `row`; returns the earlier row if the key was seen since the last spill.
     pub fn insert(&mut self, hash: u128, row: u64) -> Option<u64> {
         let hash = key(hash);
-        if let Some(&first) = self.mem.get(&hash) {
-            return Some(first);
-        }
-        if self.mem.len() >= self.limit {
+        if self.mem.len >= self.limit {
+            if let Some(first) = self.mem.get(hash) {
+                return Some(first);
+            }
             // A failed spill only loses cross-run detection; keep going in memory.
             if self.spill().is_err() {
                 self.limit = usize::MAX;
             }
         }
-        self.mem.insert(hash, row);
-        None
+        if self.mem.len >= self.mem.capacity() {
+            self.grow();
+        }
+        self.mem.get_or_insert(hash, row)
+    }
+
+    /// Look `hashes` up without recording them: for a batch of keys about to be inserted, so
+    /// that the memory of their slots is fetched with the misses overlapping (the reads do not
+    /// depend on each other) and the inserts then find it in cache.
+    pub fn warm(&self, hashes: impl Iterator<Item = u128>) {
+        if self.mem.slots.is_empty() {
+            return;
+        }
+        let sum = hashes.fold(0u64, |acc, h| acc ^ self.mem.touch(key(h)));
+        std::hint::black_box(sum);
+    }
+
+    /// Make room before the table is full. Small tables double; once past [`EARLY_FULL_SIZE`] keys
+    /// the table grows to its limit at once: every doubling moves all keys into a table that is new
+    /// memory to the kernel (a page fault per 4 KiB), so doubling up to a 50 MB table cost about as
+    /// much again in page faults and moves as the final table itself, on the thread that runs the
+    /// sequential checks. The limit is the memory budget anyway.
+    fn grow(&mut self) {
+        let len = self.mem.len;
+        // (The limit is `usize::MAX` once a spill failed: keep doubling then.)
+        let keys = if len >= EARLY_FULL_SIZE && self.limit != usize::MAX {
+            self.limit.max(len + 1)
+        } else {
+            len + 1
+        };
+        self.mem = std::mem::take(&mut self.mem).grown(keys);
     }
 
     fn spill(&mut self) -> std::io::Result<()> {
         // 24-byte entries (no u128 alignment padding): the sort buffer stays smaller than the table.
-        let mut entries: Vec<[u64; 3]> = std::mem::take(&mut self.mem)
-            .into_iter()
-            .map(|(k, r)| [k.0[1], k.0[0], r])
-            .collect();
+        let mut entries = self.mem.drain();
         entries.sort_unstable();
         let path = temp_path();
         let mut w = BufWriter::new(File::create(&path)?);
@@ -221,6 +314,24 @@ mod tests {
         }
         assert_ne!(hash128(b""), hash128(b"\0"));
         assert_ne!(hash128(b"a\x1f"), hash128(b"a"));
+    }
+
+    #[test]
+    fn the_table_grows_and_keeps_first_rows() {
+        // Past EARLY_FULL_SIZE keys the table grows to its limit; every key keeps its first row.
+        let mut d = Dedup::new(400_000);
+        let n = 300_000u64;
+        for row in 0..n {
+            assert_eq!(d.insert(hash128(&row.to_le_bytes()), row), None);
+        }
+        assert!(d.mem.capacity() >= 400_000);
+        d.warm((0..10u64).map(|k| hash128(&k.to_le_bytes())));
+        for key in (0..n).step_by(997) {
+            let again = d.insert(hash128(&key.to_le_bytes()), n + key);
+            assert_eq!(again, Some(key));
+        }
+        assert_eq!(d.mem.len, n as usize);
+        assert!(d.runs.is_empty());
     }
 
     #[test]

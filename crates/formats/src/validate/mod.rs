@@ -21,7 +21,7 @@ use crate::read::{ReadError, Record, TableReader};
 use crate::table::TableStream;
 use crate::units::{parse_unit, same_unit, Unit};
 use constraints::FieldConstraints;
-use dedup::{hash128, Dedup};
+use dedup::Dedup;
 use report::Collector;
 pub use report::{Report, Stats, ValidationError};
 use rows::{FieldWork, Parsed, Shape};
@@ -44,6 +44,10 @@ pub struct ValidateOptions {
     /// full) before spilling to disk in sorted runs; shared by all checks of a table. The default keeps
     /// the tables within about 50 MB.
     pub unique_memory_keys: usize,
+    /// Whether [`Validator::row`] hands out each valid row's typed values (importers). Without them
+    /// (`satudata validate` only wants the report) text cells are checked where they lie instead of
+    /// being copied into values, and [`Validator::row`] gives `None`.
+    pub typed_values: bool,
 }
 
 impl Default for ValidateOptions {
@@ -55,6 +59,7 @@ impl Default for ValidateOptions {
             code_lists: HashMap::new(),
             // Just under 7/8 of 2^21 buckets: the table never doubles to 2^22 (about 50 MB).
             unique_memory_keys: 1_800_000,
+            typed_values: true,
         }
     }
 }
@@ -164,30 +169,59 @@ fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
 /// Rows read ahead to decide each number column's style before the first row is checked.
 const LOOKAHEAD: usize = 2000;
 
+/// Rows whose keys are looked up together before their inserts (see [`RowChecks::warm`]): few
+/// enough that the pages of their table slots stay in the TLB and their lines in cache.
+const WARM_ROWS: usize = 128;
+
 /// Rows checked per batch (and split across threads when more than one core is available).
 const BATCH: usize = 4096;
 
 /// A streaming validator.
+///
+/// Rows go through in batches, two at a time: while the sequential checks of one batch run (unique
+/// and key hashes, units, collecting errors in row order), the cells of the next are already being
+/// checked on the other threads, so that no core waits for the sequential part.
 pub struct Validator<R: TableReader> {
     stream: TableStream<R>,
     fields: Vec<FieldWork>,
+    shape: Shape,
+    checks: RowChecks,
+    /// The batch being handed out: its cells and row checks are done.
+    cur: Batch,
+    /// The batch after it: its cells are checked, its row checks run with the next batch's cells.
+    next: Batch,
+    /// The position in `cur` of the row after the current one.
+    pos: usize,
+    /// Whether the first batch has been read and its cells checked.
+    primed: bool,
+    /// [`ValidateOptions::typed_values`].
+    typed_values: bool,
+    /// The fields of each unique check, then the primary key's: the cell work hashes their values.
+    key_sets: Vec<Vec<usize>>,
+    workers: usize,
+    done: bool,
+    pending_source_error: Option<String>,
+}
+
+/// A batch of rows: records, their cell work, whether each row is valid (once its row checks ran),
+/// and how many rows it holds.
+#[derive(Default)]
+struct Batch {
+    recs: Vec<Record>,
+    parsed: Vec<Parsed>,
+    valid: Vec<bool>,
+    len: usize,
+}
+
+/// The checks that need rows in order: unique and primary keys, foreign keys, units, and the
+/// collected errors.
+struct RowChecks {
     /// Unique checks, per field.
     uniques: Vec<Option<Dedup>>,
-    shape: Shape,
     primary_key: Option<(Vec<usize>, Dedup)>,
     foreign_keys: Vec<ForeignKeyCheck>,
     unit: Option<UnitCheck>,
     collector: Collector,
-    /// The current batch: records, their cell work, how many, and the position of the current row.
-    recs: Vec<Record>,
-    parsed: Vec<Parsed>,
-    len: usize,
-    pos: usize,
-    workers: usize,
-    row_valid: bool,
-    buf: Vec<u8>,
-    done: bool,
-    pending_source_error: Option<String>,
 }
 
 impl<R: TableReader> Validator<R> {
@@ -263,6 +297,7 @@ impl<R: TableReader> Validator<R> {
                 check_values: constraints.checks_values(),
                 constraints,
                 column: columns[i],
+                keep_value: true,
             });
             uniques.push(f.constraints.unique.then(|| Dedup::new(per_check)));
         }
@@ -270,7 +305,7 @@ impl<R: TableReader> Validator<R> {
             return Err(SetupError::Schema(problems));
         }
         let primary_key = (!schema.primary_key.is_empty()).then(|| {
-            let idx = schema
+            let idx: Vec<usize> = schema
                 .primary_key
                 .iter()
                 .filter_map(|k| schema.field_index(k))
@@ -295,7 +330,21 @@ impl<R: TableReader> Validator<R> {
                 )),
             }
         }
+        let key_sets: Vec<Vec<usize>> = uniques
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.is_some())
+            .map(|(i, _)| vec![i])
+            .chain(primary_key.iter().map(|(idx, _)| idx.clone()))
+            .collect();
         let unit = Self::unit_check(schema);
+        if !opts.typed_values {
+            let needed = Self::values_needed(&fields, &uniques, &primary_key, &foreign_keys, &unit);
+            for (f, needed) in fields.iter_mut().zip(needed) {
+                // Numbers, dates and the like cost nothing to keep (no text is copied).
+                f.keep_value = needed || !f.parser.checks_in_place();
+            }
+        }
         let short_padded = stream.info().short_rows_are_padded;
         let extra_from = if by_name.is_some() {
             labels.len().max(schema.fields.len())
@@ -309,27 +358,29 @@ impl<R: TableReader> Validator<R> {
         let mut v = Validator {
             stream,
             fields,
-            uniques,
             shape: Shape {
                 extra_from,
                 short_padded,
             },
-            primary_key,
-            foreign_keys,
-            unit,
-            collector,
-            recs: vec![],
-            parsed: vec![],
-            len: 0,
+            checks: RowChecks {
+                uniques,
+                primary_key,
+                foreign_keys,
+                unit,
+                collector,
+            },
+            cur: Batch::default(),
+            next: Batch::default(),
             pos: 0,
+            primed: false,
+            typed_values: opts.typed_values,
+            key_sets,
             workers,
-            row_valid: false,
-            buf: Vec::with_capacity(256),
             done: false,
             pending_source_error: None,
         };
-        v.collector.report.stats.fields = schema.fields.len();
-        v.collector.report.header = Some(header);
+        v.checks.collector.report.stats.fields = schema.fields.len();
+        v.checks.collector.report.header = Some(header);
         // Decide number styles from a look-ahead sample: evidence anywhere in the first rows decides the
         // column for all of them (a read error here surfaces when the rows are read).
         let _ = v.stream.read_ahead(LOOKAHEAD);
@@ -443,6 +494,30 @@ impl<R: TableReader> Validator<R> {
         }
     }
 
+    /// Which fields' values the row checks read (unique and primary keys, foreign keys, the unit
+    /// check), and region fields with constraints (checked on the dotted code): those are kept even
+    /// without typed values.
+    fn values_needed(
+        fields: &[FieldWork],
+        uniques: &[Option<Dedup>],
+        primary_key: &Option<(Vec<usize>, Dedup)>,
+        foreign_keys: &[ForeignKeyCheck],
+        unit: &Option<UnitCheck>,
+    ) -> Vec<bool> {
+        let mut needed: Vec<bool> = fields
+            .iter()
+            .zip(uniques)
+            .map(|(f, u)| u.is_some() || (f.parser.is_region() && f.check_values))
+            .collect();
+        let keys = primary_key.iter().flat_map(|(idx, _)| idx);
+        let fks = foreign_keys.iter().flat_map(|fk| &fk.fields);
+        let units = unit.iter().flat_map(|u| [&u.satuan, &u.measure]);
+        for &i in keys.chain(fks).chain(units) {
+            needed[i] = true;
+        }
+        needed
+    }
+
     /// A `satuan` column next to exactly one field with a unit: each row's satuan must be that unit.
     fn unit_check(schema: &TableSchema) -> Option<UnitCheck> {
         let satuan = schema.fields.iter().position(|f| {
@@ -478,31 +553,34 @@ impl<R: TableReader> Validator<R> {
         self.stream.header()
     }
 
-    /// The report so far.
+    /// The report so far. Rows are checked a batch or two ahead of the row last read, so it may
+    /// already count rows (and their errors) that [`Validator::next_row`] has not reached.
     pub fn report(&self) -> &Report {
-        &self.collector.report
+        &self.checks.collector.report
     }
 
-    /// The typed values of the last row read, if it was valid.
+    /// The typed values of the last row read, if it was valid (and
+    /// [`ValidateOptions::typed_values`] is set).
     pub fn row(&self) -> Option<(u64, &[Value])> {
-        if !self.row_valid || self.pos == 0 {
+        let i = self.pos.checked_sub(1)?;
+        if !self.typed_values || !self.cur.valid[i] {
             return None;
         }
-        let i = self.pos - 1;
-        Some((self.recs[i].row(), self.parsed[i].values.as_slice()))
+        Some((self.cur.recs[i].row(), self.cur.parsed[i].values.as_slice()))
     }
 
-    /// Fill the next batch of rows and do their cell work; `false` when there are no more rows.
-    fn fill_batch(&mut self) -> bool {
-        if self.recs.len() < BATCH {
-            self.recs.resize_with(BATCH, Record::new);
-            self.parsed.resize_with(BATCH, Parsed::default);
+    /// Read the next batch of rows into `self.next` (none once the stream is done).
+    fn read_next(&mut self) {
+        let b = &mut self.next;
+        if b.recs.len() < BATCH {
+            b.recs.resize_with(BATCH, Record::new);
+            b.parsed.resize_with(BATCH, Parsed::default);
+            b.valid.resize(BATCH, false);
         }
-        self.len = 0;
-        self.pos = 0;
-        while self.len < BATCH && !self.done {
-            match self.stream.next_row(&mut self.recs[self.len]) {
-                Ok(true) => self.len += 1,
+        b.len = 0;
+        while b.len < BATCH && !self.done {
+            match self.stream.next_row(&mut b.recs[b.len]) {
+                Ok(true) => b.len += 1,
                 Ok(false) => self.done = true,
                 Err(e) => {
                     // Rows read before the failure are still checked and reported first.
@@ -511,23 +589,49 @@ impl<R: TableReader> Validator<R> {
                 }
             }
         }
+    }
+
+    /// Move to the next batch: it becomes the one handed out, and its row checks run while the
+    /// cells of the batch after it are checked. `false` when there are no more rows.
+    fn fill_batch(&mut self) -> bool {
+        if !self.primed {
+            self.primed = true;
+            self.read_next();
+            let b = &mut self.next;
+            let n = b.len;
+            rows::check_batch(
+                &mut self.fields,
+                self.shape,
+                &b.recs[..n],
+                &mut b.parsed[..n],
+                &self.key_sets,
+                self.workers,
+                |_| {},
+            );
+        }
+        std::mem::swap(&mut self.cur, &mut self.next);
+        self.pos = 0;
+        self.read_next();
+        let (checks, cur, next) = (&mut self.checks, &mut self.cur, &mut self.next);
+        let n = next.len;
         rows::check_batch(
             &mut self.fields,
             self.shape,
-            &self.recs[..self.len],
-            &mut self.parsed[..self.len],
+            &next.recs[..n],
+            &mut next.parsed[..n],
+            &self.key_sets,
             self.workers,
+            |fields| checks.finish_batch(fields, cur),
         );
-        self.len > 0
+        self.cur.len > 0
     }
 
     /// Read and check the next row; `false` at the end. A read error mid-stream ends the table with a
     /// `source-error`.
     pub fn next_row(&mut self) -> bool {
-        self.row_valid = false;
-        if self.pos >= self.len && !self.fill_batch() {
+        if self.pos >= self.cur.len && !self.fill_batch() {
             if let Some(msg) = self.pending_source_error.take() {
-                self.collector.push(ValidationError::new(
+                self.checks.collector.push(ValidationError::new(
                     ErrorKind::SourceError,
                     format!("berkas tidak dapat dibaca sampai akhir: {msg}"),
                     format!("the source could not be read to the end: {msg}"),
@@ -536,64 +640,142 @@ impl<R: TableReader> Validator<R> {
             }
             return false;
         }
-        let i = self.pos;
         self.pos += 1;
-        self.finish_row(i);
         true
     }
 
-    /// The sequential part of a row's checks: collect its cell errors, then unique, keys and unit.
-    fn finish_row(&mut self, i: usize) {
-        let row = self.recs[i].row();
-        self.collector.report.stats.rows += 1;
-        let errors_before = self.collector.report.stats.errors;
-        let blank = self.recs[i].is_blank();
-        for e in self.parsed[i].errors.drain(..) {
-            self.collector.push(e);
-        }
-        if blank {
-            return;
-        }
-        let cells_clean = self.collector.report.stats.errors == errors_before;
-        for (fi, d) in self.uniques.iter_mut().enumerate() {
-            let Some(d) = d else { continue };
-            let v = &self.parsed[i].values[fi];
-            if v.is_null() {
-                continue;
-            }
-            self.buf.clear();
-            v.write_canonical(&mut self.buf);
-            if let Some(first) = d.insert(hash128(&self.buf), row) {
-                let raw = self.fields[fi]
-                    .column
-                    .and_then(|c| self.recs[i].cells().get(c))
-                    .unwrap_or("");
-                self.collector
-                    .push(unique_error(row, first, fi, &self.fields[fi].name, raw));
+    /// Finish: cross-run duplicate checks, notes, number styles; the report.
+    pub fn finish(mut self) -> Report {
+        while self.next_row() {}
+        let checks = &mut self.checks;
+        for (i, d) in checks.uniques.iter_mut().enumerate() {
+            if let Some(d) = d.take() {
+                for dup in d.finish() {
+                    let name = &self.fields[i].name;
+                    checks
+                        .collector
+                        .push(unique_error(dup.row, dup.first_row, i, name, ""));
+                }
             }
         }
-        self.check_keys(i, row);
-        if cells_clean {
-            self.check_unit(i, row);
+        if let Some((_, d)) = checks.primary_key.take() {
+            for dup in d.finish() {
+                checks.collector.push(
+                    ValidationError::new(
+                        ErrorKind::PrimaryKey,
+                        format!("kunci utama sama dengan baris {}", dup.first_row),
+                        format!("primary key is the same as in row {}", dup.first_row),
+                        "Setiap baris harus punya kunci utama yang berbeda.",
+                    )
+                    .at_row(dup.row),
+                );
+            }
         }
-        self.row_valid = self.collector.report.stats.errors == errors_before;
-        if self.row_valid {
-            self.collector.report.stats.valid_rows += 1;
+        for f in &self.fields {
+            if matches!(f.field_type, FieldType::Number | FieldType::Integer) {
+                if let Some(s) = f.parser.number_style() {
+                    checks
+                        .collector
+                        .report
+                        .number_styles
+                        .insert(f.name.clone(), s);
+                }
+            }
+        }
+        let mut report = self.checks.collector.report;
+        report.notes = self.stream.notes().to_vec();
+        let mut source = self.stream.info().clone();
+        source.notes.append(&mut report.source.notes);
+        report.source = source;
+        report
+    }
+}
+
+impl RowChecks {
+    /// Run the row checks of every row of `batch`, in order, noting which rows are valid.
+    fn finish_batch(&mut self, fields: &[FieldWork], batch: &mut Batch) {
+        let n = batch.len;
+        let rows = batch.recs[..n]
+            .chunks(WARM_ROWS)
+            .zip(batch.parsed[..n].chunks_mut(WARM_ROWS))
+            .zip(batch.valid[..n].chunks_mut(WARM_ROWS));
+        for ((recs, parsed), valid) in rows {
+            self.warm(parsed);
+            for ((rec, parsed), valid) in recs.iter().zip(parsed).zip(valid) {
+                *valid = self.finish_row(fields, rec, parsed);
+            }
         }
     }
 
-    fn check_keys(&mut self, bi: usize, row: u64) {
-        let values = &self.parsed[bi].values;
-        if let Some((idx, d)) = self
-            .primary_key
-            .as_mut()
-            .filter(|(idx, _)| idx.iter().all(|&i| !values[i].is_null()))
+    /// Look up the keys of `parsed` in the unique and primary-key tables before inserting them: in
+    /// a large table their slots are far apart, and independent lookups overlap their cache (and
+    /// TLB) misses instead of each insert waiting for its own. [`WARM_ROWS`] at a time, so that
+    /// what they fetched is still in cache at the insert.
+    fn warm(&self, parsed: &[Parsed]) {
+        let dedups = self.uniques.iter().flatten();
+        for (k, d) in dedups
+            .chain(self.primary_key.iter().map(|(_, d)| d))
+            .enumerate()
         {
-            self.buf.clear();
-            for &i in idx.iter() {
-                values[i].write_canonical(&mut self.buf);
+            d.warm(
+                parsed
+                    .iter()
+                    .filter_map(|p| p.keys.get(k).copied().flatten()),
+            );
+        }
+    }
+
+    /// The sequential part of a row's checks: collect its cell errors, then unique, keys and unit.
+    /// Whether the row is valid.
+    fn finish_row(&mut self, fields: &[FieldWork], rec: &Record, parsed: &mut Parsed) -> bool {
+        let row = rec.row();
+        self.collector.report.stats.rows += 1;
+        let errors_before = self.collector.report.stats.errors;
+        for e in parsed.errors.drain(..) {
+            self.collector.push(e);
+        }
+        if parsed.blank {
+            return false;
+        }
+        let cells_clean = self.collector.report.stats.errors == errors_before;
+        let values = &parsed.values;
+        let mut keys = parsed.keys.iter().copied();
+        for (fi, d) in self.uniques.iter_mut().enumerate() {
+            let Some(d) = d else { continue };
+            let Some(hash) = keys.next().flatten() else {
+                continue;
+            };
+            if let Some(first) = d.insert(hash, row) {
+                let raw = fields[fi]
+                    .column
+                    .and_then(|c| rec.cells().get(c))
+                    .unwrap_or("");
+                self.collector
+                    .push(unique_error(row, first, fi, &fields[fi].name, raw));
             }
-            if let Some(first) = d.insert(hash128(&self.buf), row) {
+        }
+        self.check_keys(fields, values, keys.next().flatten(), row);
+        if cells_clean {
+            self.check_unit(fields, values, row);
+        }
+        let valid = self.collector.report.stats.errors == errors_before;
+        if valid {
+            self.collector.report.stats.valid_rows += 1;
+        }
+        valid
+    }
+
+    /// The primary key (`pk_hash`: its hash, `None` when part of it is missing) and the foreign
+    /// keys of one row.
+    fn check_keys(
+        &mut self,
+        fields: &[FieldWork],
+        values: &[Value],
+        pk_hash: Option<u128>,
+        row: u64,
+    ) {
+        if let (Some((idx, d)), Some(hash)) = (self.primary_key.as_mut(), pk_hash) {
+            if let Some(first) = d.insert(hash, row) {
                 let key: Vec<String> = idx.iter().map(|&i| values[i].to_text()).collect();
                 let key = key.join(", ");
                 self.collector.push(
@@ -628,29 +810,28 @@ impl<R: TableReader> Validator<R> {
                         ),
                     )
                     .at_row(row)
-                    .in_field(first + 1, &self.fields[first].name)
+                    .in_field(first + 1, &fields[first].name)
                     .with_cell(&shown),
                 );
             }
         }
     }
 
-    fn check_unit(&mut self, bi: usize, row: u64) {
+    fn check_unit(&mut self, fields: &[FieldWork], values: &[Value], row: u64) {
         let Some(u) = &self.unit else {
             return;
         };
-        let values = &self.parsed[bi].values;
         let Value::Text(text) = &values[u.satuan] else {
             return;
         };
         let ok = parse_unit(text).is_some_and(|found| same_unit(&found, &u.expected));
         if !ok && !values[u.measure].is_null() {
-            let name = &self.fields[u.satuan].name;
+            let name = &fields[u.satuan].name;
             self.collector.push(
                 ValidationError::new(
                     ErrorKind::UnitMismatch,
-                    format!("satuan '{text}' berbeda dari satuan kolom '{}' di skema ({})", self.fields[u.measure].name, u.expected_text),
-                    format!("unit '{text}' differs from the schema's unit of '{}' ({})", self.fields[u.measure].name, u.expected_text),
+                    format!("satuan '{text}' berbeda dari satuan kolom '{}' di skema ({})", fields[u.measure].name, u.expected_text),
+                    format!("unit '{text}' differs from the schema's unit of '{}' ({})", fields[u.measure].name, u.expected_text),
                     "Samakan satuan; bila nilainya dalam ribuan (RIBU), ubah ke satuan skema atau perbaiki skema (unit dan multiplier).",
                 )
                 .at_row(row)
@@ -658,49 +839,6 @@ impl<R: TableReader> Validator<R> {
                 .with_cell(text),
             );
         }
-    }
-
-    /// Finish: cross-run duplicate checks, notes, number styles; the report.
-    pub fn finish(mut self) -> Report {
-        while self.next_row() {}
-        for (i, d) in self.uniques.iter_mut().enumerate() {
-            if let Some(d) = d.take() {
-                for dup in d.finish() {
-                    let name = &self.fields[i].name;
-                    self.collector
-                        .push(unique_error(dup.row, dup.first_row, i, name, ""));
-                }
-            }
-        }
-        if let Some((_, d)) = self.primary_key.take() {
-            for dup in d.finish() {
-                self.collector.push(
-                    ValidationError::new(
-                        ErrorKind::PrimaryKey,
-                        format!("kunci utama sama dengan baris {}", dup.first_row),
-                        format!("primary key is the same as in row {}", dup.first_row),
-                        "Setiap baris harus punya kunci utama yang berbeda.",
-                    )
-                    .at_row(dup.row),
-                );
-            }
-        }
-        for f in &self.fields {
-            if matches!(f.field_type, FieldType::Number | FieldType::Integer) {
-                if let Some(s) = f.parser.number_style() {
-                    self.collector
-                        .report
-                        .number_styles
-                        .insert(f.name.clone(), s);
-                }
-            }
-        }
-        let mut report = self.collector.report;
-        report.notes = self.stream.notes().to_vec();
-        let mut source = self.stream.info().clone();
-        source.notes.append(&mut report.source.notes);
-        report.source = source;
-        report
     }
 }
 

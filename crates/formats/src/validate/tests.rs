@@ -11,6 +11,16 @@ fn run(
     let r = open_bytes(csv.as_bytes(), &ReadOptions::default()).unwrap();
     let mut rows = vec![];
     let report = validate_with(r, schema, opts, |n, v| rows.push((n, v.to_vec()))).unwrap();
+    // Without typed values (text cells checked where they lie) the report is the same.
+    let r = open_bytes(csv.as_bytes(), &ReadOptions::default()).unwrap();
+    let untyped = ValidateOptions {
+        typed_values: false,
+        ..opts.clone()
+    };
+    let mut typed_rows = 0;
+    let report_only = validate_with(r, schema, &untyped, |_, _| typed_rows += 1).unwrap();
+    assert_eq!(report_only, report);
+    assert_eq!(typed_rows, 0);
     (report, rows)
 }
 
@@ -321,4 +331,44 @@ fn an_empty_line_before_the_source_line_is_not_a_blank_row() {
     assert!(report.valid, "{:?}", kinds(&report));
     assert_eq!(rows.len(), 2);
     assert_eq!(report.notes.len(), 1);
+}
+
+#[test]
+fn text_constraints_are_the_same_checked_in_place() {
+    // Text cells are checked where they lie when typed values are not wanted (`run` compares both
+    // ways): every string constraint, missing and required cells, region codes, over enough rows
+    // for the batches to be split across threads.
+    let mut nama = Field::new("nama", FieldType::String);
+    nama.constraints.required = true;
+    nama.constraints.min_length = Some(2);
+    nama.constraints.max_length = Some(6);
+    nama.constraints.minimum = Some("B".into());
+    nama.constraints.maximum = Some("y".into());
+    let mut kode = Field::new("kode", FieldType::String);
+    kode.constraints.pattern = Some("[0-9]{4}".into());
+    let mut pola = Field::new("pola", FieldType::Any);
+    pola.constraints.pattern = Some("[a-z]+-[0-9]".into());
+    let mut jk = Field::new("jk", FieldType::String);
+    jk.constraints.enum_values = Some(vec!["L".into(), "P".into()]);
+    let mut desa = Field::new("desa", FieldType::String);
+    desa.region_level = Some(Level::Desa);
+    let mut kec = Field::new("kec", FieldType::String);
+    kec.region_level = Some(Level::Kecamatan);
+    kec.constraints.enum_values = Some(vec!["16.06.01".into()]);
+    let schema = TableSchema::new(vec![nama, kode, pola, jk, desa, kec]);
+    let rows = [
+        "Budi,1234,ab-1,L,1606012002,16.06.01",
+        ",123,ab1,X,1606012999,160601",
+        "A,12345,AB-1,l,16.06.01.2002,16.06.02",
+        "Sekayu Kota,12a4,-,-,-,-",
+        "Zé,٤٤٤٤,x-9,P,,",
+        "zzz,1234,ab-1,P,1606,16",
+    ];
+    let mut csv = String::from("nama,kode,pola,jk,desa,kec\n");
+    for i in 0..300 {
+        csv.push_str(rows[i % rows.len()]);
+        csv.push('\n');
+    }
+    let (report, _) = run(&csv, &schema, &ValidateOptions::default());
+    assert!(report.stats.errors > 500, "{}", report.stats.errors);
 }
