@@ -355,13 +355,7 @@ fn styled_short(b: &[u8], style: NumberStyle) -> Option<(u64, usize)> {
             mant = mant * 10 + d as u64;
             run += 1;
         } else if c == group {
-            // First group 1-3 digits (not a lone leading zero), later groups exactly 3.
-            let ok = if grouped {
-                run == 3
-            } else {
-                (1..=3).contains(&run) && !(run == 1 && mant == 0)
-            };
-            if !ok {
+            if !group_fits(grouped, run, mant) {
                 return None;
             }
             grouped = true;
@@ -393,6 +387,18 @@ fn styled_short(b: &[u8], style: NumberStyle) -> Option<(u64, usize)> {
     Some((mant, fraction.len()))
 }
 
+/// Whether the digits before a group separator make a valid group: the first group has 1–3
+/// digits (not a lone leading zero), later groups exactly 3. `run` counts the digits since the
+/// last separator, `mant` the value read so far.
+#[inline(always)]
+fn group_fits(grouped: bool, run: u32, mant: u64) -> bool {
+    if grouped {
+        run == 3
+    } else {
+        (1..=3).contains(&run) && !(run == 1 && mant == 0)
+    }
+}
+
 /// [`parse_styled_fast`]'s reading of longer numbers, counting digits against overflow.
 fn styled_long(b: &[u8], style: NumberStyle) -> Option<(u64, usize)> {
     let (group, decimal) = (style.group(), style.decimal());
@@ -413,13 +419,7 @@ fn styled_long(b: &[u8], style: NumberStyle) -> Option<(u64, usize)> {
             run += 1;
             frac += in_frac as usize;
         } else if c == group && !in_frac {
-            // First group 1-3 digits (not a lone leading zero), later groups exactly 3.
-            let ok = if grouped {
-                run == 3
-            } else {
-                (1..=3).contains(&run) && !(run == 1 && mant == 0)
-            };
-            if !ok {
+            if !group_fits(grouped, run, mant) {
                 return None;
             }
             grouped = true;
