@@ -1,0 +1,29 @@
+//! A first version is loaded in bulk (one binary COPY, the region and period indexes dropped and
+//! rebuilt): the rows read back exactly and the table keeps every index it had.
+
+use satudata_store::rowtable::row_table_name;
+use satudata_store_postgres::testing::fresh_store;
+use satudata_store_postgres::PostgresStore;
+use satudata_store_tests::bench::{bench_resource, load_twice_and_check};
+
+async fn indexes(store: &PostgresStore, table: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT indexname::text, indexdef FROM pg_indexes \
+         WHERE schemaname = current_schema() AND tablename = $1 ORDER BY indexname",
+    )
+    .bind(table)
+    .fetch_all(store.pool())
+    .await
+    .expect("indexes")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
+    let (store, _guard) = fresh_store().await.unwrap_or_else(|m| panic!("{m}"));
+    let resource = bench_resource(&store).await;
+    let table = row_table_name(resource.id);
+    let before = indexes(&store, &table).await;
+    assert_eq!(before.len(), 4, "{before:?}");
+    load_twice_and_check(&store, resource.id).await;
+    assert_eq!(indexes(&store, &table).await, before);
+}
