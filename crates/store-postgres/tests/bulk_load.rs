@@ -1,10 +1,13 @@
 //! A first version is loaded in bulk (one binary COPY, the region and period indexes dropped and
-//! rebuilt): the rows read back exactly and the table keeps every index it had.
+//! rebuilt): the rows read back exactly and the table keeps every index it had; a load the database
+//! refuses midway changes nothing.
 
 use satudata_store::rowtable::row_table_name;
 use satudata_store_postgres::testing::fresh_store;
 use satudata_store_postgres::PostgresStore;
-use satudata_store_tests::bench::{bench_resource, load_twice_and_check};
+use satudata_store_tests::bench::{
+    bench_resource, load_twice_and_check, refused_load_changes_nothing, refused_row,
+};
 
 async fn indexes(store: &PostgresStore, table: &str) -> Vec<(String, String)> {
     sqlx::query_as(
@@ -26,4 +29,36 @@ async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
     assert_eq!(before.len(), 4, "{before:?}");
     load_twice_and_check(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
+    let (store, _guard) = fresh_store().await.unwrap_or_else(|m| panic!("{m}"));
+    let resource = bench_resource(&store).await;
+    let table = row_table_name(resource.id);
+    let before = indexes(&store, &table).await;
+    let (column, value) = refused_row();
+    // The refusal comes from the server in the middle of the one streamed COPY.
+    sqlx::query(&format!(
+        "CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         IF NEW.{column} = '{value}' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+         RETURN NEW; END $$"
+    ))
+    .execute(store.pool())
+    .await
+    .expect("function");
+    sqlx::query(&format!(
+        "CREATE TRIGGER refuse BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_row()"
+    ))
+    .execute(store.pool())
+    .await
+    .expect("trigger");
+    let disarm = async {
+        sqlx::query(&format!("DROP TRIGGER refuse ON {table}"))
+            .execute(store.pool())
+            .await
+            .expect("drop trigger");
+    };
+    refused_load_changes_nothing(&store, resource.id, disarm).await;
+    assert_eq!(indexes(&store, &table).await, before, "indexes rolled back");
 }

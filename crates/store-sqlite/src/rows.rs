@@ -278,16 +278,20 @@ impl SqliteStore {
             Ok::<(), StoreError>(())
         };
         let (produced, consumed) = tokio::join!(produce, consume);
+        let loaded = match (produced, consumed) {
+            (Ok(done), Ok(())) => bulk::create_indexes(tx.conn(), &indexes)
+                .await
+                .map(|()| done),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
         if !staged {
             // Whatever happened, the pooled connection gets its usual cache back.
             let restored = bulk::end_load(tx.conn()).await;
-            if produced.is_ok() && consumed.is_ok() {
+            if loaded.is_ok() {
                 restored?;
             }
         }
-        let (n, checksum) = produced?;
-        consumed?;
-        bulk::create_indexes(tx.conn(), &indexes).await?;
+        let (n, checksum) = loaded?;
 
         let (added, removed) = if staged {
             self.merge_staged(&mut tx, table, ncols, vnum, n, prev_count)

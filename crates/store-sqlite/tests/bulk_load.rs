@@ -1,10 +1,12 @@
 //! A first version is loaded in bulk (indexes dropped, rows written through SQLite's C interface,
 //! indexes rebuilt): on the multi-threaded runtime the CLI and the server use, the rows read back
-//! exactly and the table keeps every index it had.
+//! exactly and the table keeps every index it had; a load the database refuses midway changes nothing.
 
 use satudata_store::rowtable::row_table_name;
 use satudata_store_sqlite::SqliteStore;
-use satudata_store_tests::bench::{bench_resource, load_twice_and_check};
+use satudata_store_tests::bench::{
+    bench_resource, load_twice_and_check, refused_load_changes_nothing, refused_row,
+};
 
 async fn indexes(store: &SqliteStore, table: &str) -> Vec<(String, Option<String>)> {
     sqlx::query_as(
@@ -28,4 +30,32 @@ async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
     assert_eq!(before.len(), 4, "{before:?}");
     load_twice_and_check(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("satudata.db"))
+        .await
+        .expect("open");
+    let resource = bench_resource(&store).await;
+    let table = row_table_name(resource.id);
+    let before = indexes(&store, &table).await;
+    let (column, value) = refused_row();
+    // The refusal comes from inside SQLite while the C-interface writer steps its INSERT.
+    sqlx::query(&format!(
+        "CREATE TRIGGER refuse BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}' \
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    ))
+    .execute(store.pool())
+    .await
+    .expect("trigger");
+    let disarm = async {
+        sqlx::query("DROP TRIGGER refuse")
+            .execute(store.pool())
+            .await
+            .expect("drop trigger");
+    };
+    refused_load_changes_nothing(&store, resource.id, disarm).await;
+    assert_eq!(indexes(&store, &table).await, before, "indexes rolled back");
 }

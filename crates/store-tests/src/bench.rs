@@ -292,3 +292,79 @@ pub async fn load_twice_and_check(store: &dyn Store, resource: satudata_core::Id
     assert_eq!(page.total, Some(expected.len() as u64));
     assert_eq!(page.rows, expected);
 }
+
+/// Rows the source of [`refused_load_changes_nothing`] offers: many batches.
+const REFUSED_ROWS: i64 = 200_000;
+/// The row the database refuses, long after the first batches were written and long before the
+/// source is done.
+const REFUSED_AT: i64 = 120_000;
+
+/// The column and value of the row the database must refuse in [`refused_load_changes_nothing`]
+/// (the backend's test arms a trigger on them): the `keterangan_0` text of row `REFUSED_AT`.
+pub fn refused_row() -> (String, String) {
+    (
+        satudata_store::rowtable::column_name(18),
+        format!("keterangan baris {REFUSED_AT}"),
+    )
+}
+
+/// The database refuses a row in the middle of a first version (the backend's test arms a trigger
+/// for [`refused_row`] first): the load must end with that error — not wait forever for a reader
+/// that still has rows to give — and leave no version and no rows. `disarm` removes the trigger;
+/// the same rows then load completely.
+pub async fn refused_load_changes_nothing<F>(
+    store: &dyn Store,
+    resource: satudata_core::Id,
+    disarm: F,
+) where
+    F: std::future::Future<Output = ()>,
+{
+    let seq = store.current_seq().await.expect("seq");
+    let mut rows = Generator::new(REFUSED_ROWS);
+    let attempt = store.create_version(resource, NewVersion::default(), &mut rows);
+    let r = tokio::time::timeout(std::time::Duration::from_secs(120), attempt)
+        .await
+        .expect("the refused load ends instead of waiting for the row source");
+    match r {
+        Err(satudata_store::StoreError::Source(m)) => {
+            panic!("the database refused the row, not the source: {m}")
+        }
+        Err(_) => {}
+        Ok(v) => panic!(
+            "the database refused a row, yet version {} was made",
+            v.number
+        ),
+    }
+    assert!(store
+        .list_versions(resource)
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        store.current_seq().await.expect("seq"),
+        seq,
+        "no change recorded"
+    );
+    let page = store
+        .query_rows(
+            resource,
+            &RowQuery {
+                with_total: true,
+                ..RowQuery::default()
+            },
+        )
+        .await
+        .expect("query");
+    assert_eq!((page.rows.len(), page.total), (0, Some(0)), "no rows");
+
+    disarm.await;
+    let v1 = store
+        .create_version(
+            resource,
+            NewVersion::default(),
+            &mut Generator::new(REFUSED_ROWS),
+        )
+        .await
+        .expect("the same rows once the database accepts them");
+    assert_eq!((v1.number, v1.row_count), (1, REFUSED_ROWS));
+}

@@ -122,18 +122,28 @@ impl KeyTable {
         t
     }
 
-    /// The keys and rows, emptying the table (which keeps its size): `[hash high word, hash low
-    /// word, row]`.
-    fn drain(&mut self) -> Vec<[u64; 3]> {
-        let mut out = Vec::with_capacity(self.len);
-        self.len = 0;
-        for s in &mut self.slots {
+    /// Hand every key and row to `each` in hash order (`[hash high word, hash low word, row]`), then
+    /// empty the table, which keeps its size. Sorted where they lie: the entries are moved to the
+    /// front of the slots and sorted there, so a spill needs no second buffer (a copy would be
+    /// nearly as large as the table, on top of it, at the moment memory is fullest).
+    fn drain_sorted<E>(
+        &mut self,
+        mut each: impl FnMut(&[u64; 3]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut n = 0;
+        for i in 0..self.slots.len() {
+            let s = self.slots[i];
             if s[2] != 0 {
-                out.push([s[1], s[0], s[2] - 1]);
-                *s = [0; 3];
+                self.slots[n] = [s[1], s[0], s[2] - 1];
+                n += 1;
             }
         }
-        out
+        debug_assert_eq!(n, self.len);
+        self.slots[..n].sort_unstable();
+        let written = self.slots[..n].iter().try_for_each(&mut each);
+        self.slots.fill([0; 3]);
+        self.len = 0;
+        written
     }
 }
 
@@ -211,16 +221,13 @@ impl Dedup {
     }
 
     fn spill(&mut self) -> std::io::Result<()> {
-        // 24-byte entries (no u128 alignment padding): the sort buffer stays smaller than the table.
-        let mut entries = self.mem.drain();
-        entries.sort_unstable();
         let path = temp_path();
         let mut w = BufWriter::new(File::create(&path)?);
-        for [hi, lo, r] in entries {
+        self.mem.drain_sorted(|&[hi, lo, r]| {
             let h = ((hi as u128) << 64) | lo as u128;
             w.write_all(&h.to_le_bytes())?;
-            w.write_all(&r.to_le_bytes())?;
-        }
+            w.write_all(&r.to_le_bytes())
+        })?;
         w.flush()?;
         self.runs.push(path);
         Ok(())
