@@ -79,11 +79,19 @@ pub struct Inferred {
 pub struct RegionNameColumn {
     /// The field's name in the inferred schema.
     pub field: String,
+    /// The column's position among the file's columns (0-based).
+    pub column: usize,
+    /// The column's label as written in the file.
+    pub label: String,
     pub level: Level,
     /// Distinct names looked at.
     pub names: usize,
     /// Suggestions (only names that matched).
     pub matches: Vec<crate::region_names::RegionMatch>,
+    /// Names that matched no region of the level (inside the home region), as written: shown to the
+    /// operator, and left without a code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 /// Infer a schema from the first rows of `reader`.
@@ -247,11 +255,19 @@ fn region_name_columns(
             matches[0].written,
             matches[0].code
         ));
+        let unmatched = names
+            .iter()
+            .filter(|n| !matches.iter().any(|m| m.written == **n))
+            .map(|n| n.to_string())
+            .collect();
         out.push(RegionNameColumn {
             field: f.name.clone(),
+            column: i,
+            label: label.to_string(),
             level,
             names: names.len(),
             matches,
+            unmatched,
         });
     }
     out
@@ -705,6 +721,8 @@ mod tests {
         assert_eq!(col.names, 3);
         assert_eq!(col.matches.len(), 2);
         assert_eq!(col.matches[1].code, "16.06.02");
+        assert_eq!((col.column, col.label.as_str()), (0, "Kecamatan"));
+        assert_eq!(col.unmatched, ["Atlantis"]);
     }
 
     #[test]
