@@ -94,7 +94,11 @@ async fn confirmed_names_become_region_codes_in_every_row() {
     assert!(t.contains("<code>kode_desa</code>"), "{t}");
     // "Suka Maju": a choice between the two desa, with their kecamatan to tell them apart.
     let home = RegionCode::parse("16.06").unwrap();
-    let desa = suggest_codes(&["Sukarami", "Petaling", "Suka Maju"], Level::Desa, Some(&home));
+    let desa = suggest_codes(
+        &["Sukarami", "Petaling", "Suka Maju"],
+        Level::Desa,
+        Some(&home),
+    );
     let k = desa.iter().position(|m| m.written == "Suka Maju").unwrap();
     assert!(!desa[k].exact);
     let choice = format!("kode_1_{k}");
@@ -115,7 +119,7 @@ async fn confirmed_names_become_region_codes_in_every_row() {
             .post(app.url(&staging))
             .header(COOKIE, &produsen.cookie)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(&forged).unwrap())
+            .body(serde_urlencoded::to_string(forged).unwrap())
             .send()
             .await
             .unwrap(),
@@ -144,14 +148,25 @@ async fn confirmed_names_become_region_codes_in_every_row() {
     let done = produsen.finished_job(&job_path).await;
     assert!(done.text.contains("Berkas sah."), "{}", done.text);
     // The names left without a code are named on the job page (from the report's notes).
-    assert!(done.text.contains("Catatan tentang berkas"), "{}", done.text);
+    assert!(
+        done.text.contains("Catatan tentang berkas"),
+        "{}",
+        done.text
+    );
     assert!(done.text.contains("Atlantis"), "{}", done.text);
     assert!(done.text.contains("Entah"), "{}", done.text);
 
     let table = table_titled(&app, "Sekolah").await;
     assert_eq!(
         field_names(&table),
-        ["kecamatan", "desa", "tahun", "jumlah_sekolah", "kode_kecamatan", "kode_desa"]
+        [
+            "kecamatan",
+            "desa",
+            "tahun",
+            "jumlah_sekolah",
+            "kode_kecamatan",
+            "kode_desa"
+        ]
     );
     let ResourceKind::Table { schema } = &table.kind else {
         unreachable!()
@@ -174,7 +189,12 @@ async fn confirmed_names_become_region_codes_in_every_row() {
             &[("kembali", &job_path)],
         )
         .await;
-    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.text);
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.text
+    );
     for step in ["setujui", "terbitkan"] {
         let res = walidata
             .post(&format!("/ruang-kerja/versi/{}/1/{step}", table.id), &[])
@@ -190,7 +210,12 @@ async fn confirmed_names_become_region_codes_in_every_row() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r[0].as_str().unwrap().to_string(), (r[4].clone(), r[5].clone())))
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                (r[4].clone(), r[5].clone()),
+            )
+        })
         .collect();
     let codes = |n: &str| by_name[n].clone();
     assert_eq!(by_name.len(), 4, "{page}");
@@ -213,7 +238,11 @@ async fn without_the_tick_no_code_column_is_added() {
     let produsen = Browser::of(&app, Who::ProdusenOwn).await;
     let staging = stage(&produsen, &app, "Sekolah tanpa kode").await;
     let page = produsen.get(&staging).await;
-    assert!(page.text.contains("Kode wilayah dari nama"), "{}", page.text);
+    assert!(
+        page.text.contains("Kode wilayah dari nama"),
+        "{}",
+        page.text
+    );
     // A choice for the shared name alone is no confirmation.
     let started = produsen
         .post(
@@ -237,5 +266,9 @@ async fn without_the_tick_no_code_column_is_added() {
     );
     let job_id: satudata_core::Id = job_path.rsplit('/').next().unwrap().parse().unwrap();
     let job = app.store.get_job(job_id).await.unwrap().unwrap();
-    assert!(job.options.get("regionCodes").is_none(), "{:?}", job.options);
+    assert!(
+        job.options.get("regionCodes").is_none(),
+        "{:?}",
+        job.options
+    );
 }
