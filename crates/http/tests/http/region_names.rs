@@ -272,3 +272,214 @@ async fn without_the_tick_no_code_column_is_added() {
         job.options
     );
 }
+
+/// The next year's file for the same table: names only again (no `kode_kecamatan` column).
+const NAMES_2025_CSV: &str = "Tabel 3. Jumlah sekolah menurut kecamatan dan desa\n\
+Kecamatan,Desa,Tahun,Jumlah Sekolah\n\
+Sekayu,Sukarami,2025,13\n\
+LAIS,Petaling,2025,8\n\
+Plakat Tinggi,Suka Maju,2025,6\n";
+
+/// Submit, approve and publish version `n` of `table`.
+async fn publish(produsen: &Browser<'_>, walidata: &Browser<'_>, table: &Resource, n: u32) {
+    let submitted = produsen
+        .post(&format!("/ruang-kerja/versi/{}/{n}/ajukan", table.id), &[])
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.text
+    );
+    for step in ["setujui", "terbitkan"] {
+        let res = walidata
+            .post(&format!("/ruang-kerja/versi/{}/{n}/{step}", table.id), &[])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{step}: {}", res.text);
+    }
+}
+
+/// Last year's import: the names-only CSV as a new table "Sekolah" with `kode_kecamatan` added
+/// from the names (ticked), published as version 1.
+async fn table_with_codes_from_names(
+    app: &App,
+    produsen: &Browser<'_>,
+    walidata: &Browser<'_>,
+) -> Resource {
+    let staging = stage(produsen, app, "Sekolah").await;
+    let started = produsen
+        .post(
+            &staging,
+            &[
+                ("baris", "2"),
+                ("judul_tabel", "Sekolah"),
+                ("f2_tipe", "year"),
+                ("f3_tipe", "integer"),
+                ("kode_0", "ya"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    let done = produsen.finished_job(started.header("location")).await;
+    assert!(done.text.contains("Berkas sah."), "{}", done.text);
+    let table = table_titled(app, "Sekolah").await;
+    assert_eq!(
+        field_names(&table),
+        [
+            "kecamatan",
+            "desa",
+            "tahun",
+            "jumlah_sekolah",
+            "kode_kecamatan"
+        ]
+    );
+    publish(produsen, walidata, &table, 1).await;
+    table
+}
+
+/// Upload the next year's names-only file into `table`: the wizard stops at step 2 (the names to
+/// confirm) instead of starting the import; its address.
+async fn stage_next_year(produsen: &Browser<'_>, app: &App, table: &Resource) -> String {
+    let staged = produsen
+        .upload(
+            &format!("/ruang-kerja/dataset/{}/unggah", app.fx.open.meta.slug),
+            &[("tabel", &table.name), ("ringkasan", "Data 2025")],
+            "sekolah-2025.csv",
+            NAMES_2025_CSV.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(staged.status, StatusCode::SEE_OTHER, "{}", staged.text);
+    let location = staged.header("location").to_string();
+    assert!(
+        location.contains("/unggah/"),
+        "the names are shown for confirmation before any import: {location}"
+    );
+    location
+}
+
+#[tokio::test]
+async fn an_existing_code_field_is_filled_from_names_once_confirmed() {
+    let app = spawn_with(Options {
+        jobs: true,
+        ..Options::default()
+    })
+    .await;
+    let produsen = Browser::of(&app, Who::ProdusenOwn).await;
+    let walidata = Browser::of(&app, Who::Walidata).await;
+    let table = table_with_codes_from_names(&app, &produsen, &walidata).await;
+    let staging = stage_next_year(&produsen, &app, &table).await;
+
+    // Step 2 shows the kecamatan names with their codes and the box to fill `kode_kecamatan`;
+    // the desa names fill nothing (the table has no `kode_desa`). The GET changes nothing.
+    let seq = app.store.current_seq().await.unwrap();
+    let page = produsen.get(&staging).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert_eq!(app.store.current_seq().await.unwrap(), seq);
+    let t = &page.text;
+    assert!(t.contains("Kode wilayah dari nama"), "{t}");
+    assert!(t.contains("<code>16.06.02</code>"), "{t}");
+    assert!(t.contains("<th scope=\"row\">LAIS</th>"), "{t}");
+    assert!(t.contains("Isi kolom <code>kode_kecamatan</code>"), "{t}");
+    assert!(
+        t.contains("name=\"kode_0\" value=\"ya\">"),
+        "not ticked before the operator ticks it: {t}"
+    );
+    assert!(!t.contains("name=\"kode_1\""), "{t}");
+
+    // Without the CSRF token the confirmation changes nothing.
+    let forged = [("csrf_token", "salah"), ("baris", "2"), ("kode_0", "ya")];
+    let refused = answer(
+        app.http
+            .post(app.url(&staging))
+            .header(COOKIE, &produsen.cookie)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(forged).unwrap())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.current_seq().await.unwrap(), seq);
+
+    // Confirmed: the job fills the existing field; the schema stays as it was.
+    let started = produsen
+        .post(&staging, &[("baris", "2"), ("kode_0", "ya")])
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    let job_path = started.header("location").to_string();
+    let done = produsen.finished_job(&job_path).await;
+    assert!(done.text.contains("Berkas sah."), "{}", done.text);
+    let job_id: satudata_core::Id = job_path.rsplit('/').next().unwrap().parse().unwrap();
+    let job = app.store.get_job(job_id).await.unwrap().unwrap();
+    let codes = &job.options["regionCodes"]["columns"];
+    assert_eq!(codes[0]["field"], "kode_kecamatan");
+    assert_eq!(codes[0]["codes"]["LAIS"], "16.06.02");
+    assert_eq!(codes.as_array().unwrap().len(), 1);
+    let after = table_titled(&app, "Sekolah").await;
+    assert_eq!(after.kind, table.kind, "no schema change");
+
+    // Version 2, published, reads back with the codes.
+    publish(&produsen, &walidata, &table, 2).await;
+    let rows = app
+        .get(&format!("/api/v1/resources/{}/rows", table.id), &[])
+        .await;
+    assert_eq!(rows.status, StatusCode::OK, "{}", rows.text);
+    let page = rows.json();
+    assert_eq!(page["version"], 2, "{page}");
+    let by_name: BTreeMap<String, (Json, Json)> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                (r[2].clone(), r[4].clone()),
+            )
+        })
+        .collect();
+    assert_eq!(by_name.len(), 3, "{page}");
+    assert_eq!(by_name["Sekayu"], (2025.into(), "16.06.01".into()));
+    assert_eq!(by_name["LAIS"], (2025.into(), "16.06.02".into()));
+    assert_eq!(by_name["Plakat Tinggi"], (2025.into(), "16.06.10".into()));
+}
+
+#[tokio::test]
+async fn without_the_tick_the_missing_code_column_is_reported() {
+    let app = spawn_with(Options {
+        jobs: true,
+        ..Options::default()
+    })
+    .await;
+    let produsen = Browser::of(&app, Who::ProdusenOwn).await;
+    let walidata = Browser::of(&app, Who::Walidata).await;
+    let table = table_with_codes_from_names(&app, &produsen, &walidata).await;
+    let staging = stage_next_year(&produsen, &app, &table).await;
+    let page = produsen.get(&staging).await;
+    assert!(
+        page.text.contains("Isi kolom <code>kode_kecamatan</code>"),
+        "{}",
+        page.text
+    );
+    // Not ticked: the file is checked as it is, and the missing column reported as before.
+    let started = produsen.post(&staging, &[("baris", "2")]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    let job_path = started.header("location").to_string();
+    let done = produsen.finished_job(&job_path).await;
+    assert!(!done.text.contains("Berkas sah."), "{}", done.text);
+    assert!(done.text.contains("kode_kecamatan"), "{}", done.text);
+    assert!(done.text.contains("tidak ada di berkas"), "{}", done.text);
+    let job_id: satudata_core::Id = job_path.rsplit('/').next().unwrap().parse().unwrap();
+    let job = app.store.get_job(job_id).await.unwrap().unwrap();
+    assert!(
+        job.options.get("regionCodes").is_none(),
+        "{:?}",
+        job.options
+    );
+    assert_eq!(
+        job.report.as_ref().unwrap()["errors"][0]["type"],
+        "missing-label",
+        "{:?}",
+        job.report
+    );
+}

@@ -12,6 +12,11 @@
 //! several regions share, and a box to tick to add a region-code column (`kode_kecamatan`) from
 //! them. Nothing is added without that tick; the confirmed mapping is kept in the staged record
 //! and in the job's options, and the job fills the column for every row as the file streams.
+//! A new version of an existing table whose schema has a region-code field the file lacks
+//! (`kode_kecamatan`, made from names last year) while the file names regions of that level gets
+//! the same section on step 2, with the box "fill `kode_kecamatan` from these names": ticked, the
+//! job fills that existing field the same way (the schema is not changed); unticked, the file is
+//! checked as it is and the missing column reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -217,7 +222,8 @@ pub async fn choose(
 }
 
 /// `POST /ruang-kerja/dataset/{slug}/unggah` (multipart): keep the file, then go to step 2 — or,
-/// for a new version of an existing table from a file with one sheet, start the import at once.
+/// for a new version of an existing table from a file with one sheet, start the import at once
+/// (unless the table's region codes could be filled from the file's names: step 2 shows them).
 pub async fn receive(
     ctx: PageCtx,
     headers: HeaderMap,
@@ -329,7 +335,13 @@ pub async fn receive(
         let bytes = read_file(&ctx, &staged.file_key).await?;
         let ext = extension(&staged.filename);
         let inspection = run_inspect(&ctx, bytes, ext, None, None).await?;
-        if inspection.sheets.len() <= 1 && inspection.error.is_none() {
+        // Unless the table has region-code fields the file lacks but can fill from its names:
+        // then the next step shows the names for confirmation.
+        let fillable = inspection
+            .inferred
+            .as_ref()
+            .is_some_and(|i| !existing_table_targets(i, table).is_empty());
+        if inspection.sheets.len() <= 1 && inspection.error.is_none() && !fillable {
             let job = start(&ctx, table, &staged, None, None).await?;
             return Ok(see_other(&format!("/ruang-kerja/pekerjaan/{}", job.id), ""));
         }
@@ -652,29 +664,60 @@ fn region_in_parent(code: &str, region: &str) -> String {
     }
 }
 
-/// For each column of region names: the names with their suggested codes, a choice for names that
-/// several regions share, the names with no match, and the box to tick to add a code column from
-/// them. `chosen` is what was confirmed before (the staged record), shown again.
+/// The region-code fields a new table may get from the file's columns of names: one per column,
+/// as (index in [`Inferred::region_names`], free field name such as `kode_kecamatan`).
+fn new_table_targets(inferred: &Inferred) -> Vec<(usize, String)> {
+    let mut taken: Vec<String> = inferred
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    let mut out = vec![];
+    for (j, col) in inferred.region_names.iter().enumerate() {
+        let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let field = code_field_name(col.level, &refs);
+        taken.push(field.clone());
+        out.push((j, field));
+    }
+    out
+}
+
+/// The region-code fields of an existing table's schema that the file lacks but can fill from
+/// its names (see [`Inferred::fillable_code_fields`]).
+fn existing_table_targets(inferred: &Inferred, table: &Resource) -> Vec<(usize, String)> {
+    match &table.kind {
+        ResourceKind::Table { schema } => inferred.fillable_code_fields(schema),
+        _ => vec![],
+    }
+}
+
+/// For each column of region names that may fill a code field (`targets`: index in `columns`,
+/// field name): the names with their suggested codes, a choice for names that several regions
+/// share, the names with no match, and the box to tick to make the code field from them — a new
+/// field of a new table, or (`existing`) a field the existing table already has and the file
+/// lacks. `chosen` is what was confirmed before (the staged record), shown again.
 fn region_names_section(
     ctx: &PageCtx,
     columns: &[RegionNameColumn],
-    taken: &[&str],
+    targets: &[(usize, String)],
+    existing: bool,
     chosen: Option<&CodeColumns>,
 ) -> Markup {
-    let mut taken: Vec<String> = taken.iter().map(|s| s.to_string()).collect();
     html! {
         section #kode-dari-nama aria-labelledby="kode-dari-nama-judul" {
             h2 #kode-dari-nama-judul { (ctx.t("Kode wilayah dari nama", "Region codes from names")) }
-            p { (ctx.t(
-                "Berkas ini menulis nama wilayah tanpa kodenya. Nama-nama itu sudah dicocokkan dengan kode wilayah Kemendagri; periksa hasilnya. Kolom kode hanya ditambahkan bila Anda mencentangnya.",
-                "This file names regions without their codes. The names were matched with Kemendagri region codes; check the matches. A code column is only added if you tick it.")) }
-            @for (j, col) in columns.iter().enumerate() {
-                @let field = {
-                    let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
-                    let f = code_field_name(col.level, &refs);
-                    taken.push(f.clone());
-                    f
-                };
+            @if existing {
+                p { (ctx.t(
+                    "Tabel ini punya kolom kode wilayah yang tidak ada di berkas ini, tetapi berkas ini menulis nama wilayahnya. Nama-nama itu sudah dicocokkan dengan kode wilayah Kemendagri; periksa hasilnya. Kolom kode hanya diisi dari nama bila Anda mencentangnya; tanpa centang, pemeriksaan melaporkan kolom itu tidak ada di berkas.",
+                    "This table has region-code columns that this file lacks, but the file names the regions. The names were matched with Kemendagri region codes; check the matches. A code column is only filled from the names if you tick it; without the tick, validation reports the column missing from the file.")) }
+            } @else {
+                p { (ctx.t(
+                    "Berkas ini menulis nama wilayah tanpa kodenya. Nama-nama itu sudah dicocokkan dengan kode wilayah Kemendagri; periksa hasilnya. Kolom kode hanya ditambahkan bila Anda mencentangnya.",
+                    "This file names regions without their codes. The names were matched with Kemendagri region codes; check the matches. A code column is only added if you tick it.")) }
+            }
+            @for (j, field) in targets.iter().map(|(j, f)| (*j, f)) {
+                @let col = &columns[j];
                 @let confirmed = chosen.and_then(|c| c.columns.iter().find(|c| c.source == col.column));
                 @let exact = col.matches.iter().filter(|m| m.exact).count();
                 @let shared = col.matches.len() - exact;
@@ -729,8 +772,13 @@ fn region_names_section(
                     div {
                         input type="checkbox" id=(format!("kode_{j}")) name=(format!("kode_{j}")) value="ya" checked[confirmed.is_some()];
                         " " label.inline for=(format!("kode_{j}")) {
-                            (ctx.t("Tambahkan kolom kode wilayah ", "Add a region-code column ")) code { (field) }
-                            (ctx.t(" dari nama-nama ini", " from these names"))
+                            @if existing {
+                                (ctx.t("Isi kolom ", "Fill ")) code { (field) }
+                                (ctx.t(" dari nama-nama ini", " from these names"))
+                            } @else {
+                                (ctx.t("Tambahkan kolom kode wilayah ", "Add a region-code column ")) code { (field) }
+                                (ctx.t(" dari nama-nama ini", " from these names"))
+                            }
                         }
                     }
                 }
@@ -739,18 +787,30 @@ fn region_names_section(
     }
 }
 
-/// The region-code columns asked for in the schema form: for each column of names whose box is
-/// ticked, its confirmed codes (see [`confirmed_codes`]). `None` when no box is ticked: then
-/// nothing is added.
+/// Whether the form ticks any box of [`region_names_section`].
+fn any_code_ticked(form: &FormData) -> bool {
+    form.fields().any(|(k, v)| {
+        v == "ya"
+            && k.strip_prefix("kode_")
+                .is_some_and(|j| j.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The region-code columns asked for in the form: for each of `targets` (index in
+/// `inferred.region_names`, field name) whose box is ticked, its confirmed codes (see
+/// [`confirmed_codes`]). `None` when no box is ticked: then nothing is filled.
 fn chosen_code_columns(
     inferred: &Inferred,
-    schema: &TableSchema,
+    targets: &[(usize, String)],
     form: &FormData,
 ) -> Option<CodeColumns> {
     let header_row = *inferred.header.row_numbers.first()?;
-    let mut taken: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
     let mut columns = vec![];
-    for (j, col) in inferred.region_names.iter().enumerate() {
+    for (j, field) in targets {
+        let (j, field) = (*j, field.clone());
+        let Some(col) = inferred.region_names.get(j) else {
+            continue;
+        };
         if form.get(&format!("kode_{j}")) != "ya" {
             continue;
         }
@@ -764,9 +824,6 @@ fn chosen_code_columns(
                     .map(|c| (m.written.clone(), c))
             })
             .collect();
-        let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
-        let field = code_field_name(col.level, &refs);
-        taken.push(field.clone());
         columns.push(CodeColumn {
             source: col.column,
             source_label: col.label.clone(),
@@ -792,7 +849,7 @@ fn chosen_code_columns(
     Some(CodeColumns {
         header_row,
         data_row,
-        width: schema.fields.len(),
+        width: inferred.schema.fields.len(),
         columns,
     })
 }
@@ -877,16 +934,21 @@ async fn sheet_page(
                 input type="hidden" name="lembar" value=(inspection.sheet.clone().unwrap_or_default());
                 input type="hidden" name="baris" value=(q.baris.unwrap_or(detected));
                 @match (&table, &inspection.inferred) {
-                    (Some(t), _) => {
+                    (Some(t), i) => {
                         p { (ctx.t("Data akan diperiksa dengan skema tabel ", "The data will be checked against the schema of table ")) strong { (t.title) } "." }
+                        @if let Some(i) = i {
+                            @let targets = existing_table_targets(i, t);
+                            @if !targets.is_empty() {
+                                (region_names_section(ctx, &i.region_names, &targets, true, staged.region_codes.as_ref()))
+                            }
+                        }
                     }
                     (None, Some(i)) => {
                         (Field { name: "judul_tabel", label: ctx.t("Judul tabel", "Table title"), help: "", required: true }
                             .input("text", if staged.new_title.is_empty() { &d.meta.title } else { &staged.new_title }, errors))
                         (schema_editor(ctx, &i.schema, errors))
                         @if !i.region_names.is_empty() {
-                            @let taken: Vec<&str> = i.schema.fields.iter().map(|f| f.name.as_str()).collect();
-                            (region_names_section(ctx, &i.region_names, &taken, staged.region_codes.as_ref()))
+                            (region_names_section(ctx, &i.region_names, &new_table_targets(i), false, staged.region_codes.as_ref()))
                         }
                     }
                     (None, None) => {}
@@ -975,7 +1037,33 @@ pub async fn import(
         .ok()
         .filter(|r| *r > 1);
     let table = match staged.table {
-        Some(id) => find_resource(&ctx.state, id).await?.0,
+        Some(id) => {
+            let table = find_resource(&ctx.state, id).await?.0;
+            // Region-code fields of the table that the file lacks, filled from its names: only
+            // when a box is ticked (otherwise the file is checked as it is, and the missing
+            // column reported).
+            let codes = if any_code_ticked(&form) {
+                let bytes = read_file(&ctx, &staged.file_key).await?;
+                let inspection = run_inspect(
+                    &ctx,
+                    bytes,
+                    extension(&staged.filename),
+                    sheet.clone(),
+                    header_row,
+                )
+                .await?;
+                inspection.inferred.and_then(|i| {
+                    chosen_code_columns(&i, &existing_table_targets(&i, &table), &form)
+                })
+            } else {
+                None
+            };
+            if staged.region_codes != codes {
+                staged.region_codes = codes;
+                save_staged(&ctx, &d, upload, &staged).await?;
+            }
+            table
+        }
         None => {
             let bytes = read_file(&ctx, &staged.file_key).await?;
             let inspection = run_inspect(
@@ -995,7 +1083,7 @@ pub async fn import(
                 )
                 .into());
             };
-            let codes = chosen_code_columns(&inferred, &inferred.schema, &form);
+            let codes = chosen_code_columns(&inferred, &new_table_targets(&inferred), &form);
             let mut schema = edited_schema(inferred.schema, &form);
             if let Some(c) = &codes {
                 schema
