@@ -401,6 +401,14 @@ async fn an_existing_code_field_is_filled_from_names_once_confirmed() {
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(app.store.current_seq().await.unwrap(), seq);
+    // Nor may another organisation's produsen see or confirm it.
+    let other = Browser::of(&app, Who::ProdusenOther).await;
+    assert_eq!(other.get(&staging).await.status, StatusCode::FORBIDDEN);
+    let refused = other
+        .post(&staging, &[("baris", "2"), ("kode_0", "ya")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert_eq!(app.store.current_seq().await.unwrap(), seq);
 
     // Confirmed: the job fills the existing field; the schema stays as it was.
     let started = produsen
