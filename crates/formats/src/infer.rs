@@ -79,11 +79,57 @@ pub struct Inferred {
 pub struct RegionNameColumn {
     /// The field's name in the inferred schema.
     pub field: String,
+    /// The column's position among the file's columns (0-based).
+    pub column: usize,
+    /// The column's label as written in the file.
+    pub label: String,
     pub level: Level,
     /// Distinct names looked at.
     pub names: usize,
     /// Suggestions (only names that matched).
     pub matches: Vec<crate::region_names::RegionMatch>,
+    /// Names that matched no region of the level (inside the home region), as written: shown to the
+    /// operator, and left without a code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
+}
+
+impl Inferred {
+    /// For a new version of an existing table: the region-code fields of the table's `schema` that
+    /// the file has no column for, each with the file's column of names of the same level to fill
+    /// it from, as (index in [`Inferred::region_names`], field name), in schema order. A column of
+    /// names fills at most one field; a field whose title says which column it was made from
+    /// ("Kode kecamatan (dari kolom Kecamatan)") takes that column when the file has it.
+    pub fn fillable_code_fields(&self, schema: &TableSchema) -> Vec<(usize, String)> {
+        let has_column = |f: &Field| {
+            self.header
+                .labels
+                .iter()
+                .any(|l| crate::validate::label_matches(l, f))
+        };
+        let mut used = vec![false; self.region_names.len()];
+        let mut out = vec![];
+        for f in &schema.fields {
+            let Some(level) = f.region_level else {
+                continue;
+            };
+            if has_column(f) {
+                continue;
+            }
+            let free = |j: &usize| !used[*j] && self.region_names[*j].level == level;
+            let from_title = (0..self.region_names.len()).filter(free).find(|j| {
+                let label = &self.region_names[*j].label;
+                f.title
+                    .as_deref()
+                    .is_some_and(|t| t.contains(&format!("(dari kolom {label})")))
+            });
+            if let Some(j) = from_title.or_else(|| (0..self.region_names.len()).find(free)) {
+                used[j] = true;
+                out.push((j, f.name.clone()));
+            }
+        }
+        out
+    }
 }
 
 /// Infer a schema from the first rows of `reader`.
@@ -247,11 +293,19 @@ fn region_name_columns(
             matches[0].written,
             matches[0].code
         ));
+        let unmatched = names
+            .iter()
+            .filter(|n| !matches.iter().any(|m| m.written == **n))
+            .map(|n| n.to_string())
+            .collect();
         out.push(RegionNameColumn {
             field: f.name.clone(),
+            column: i,
+            label: label.to_string(),
             level,
             names: names.len(),
             matches,
+            unmatched,
         });
     }
     out
@@ -705,6 +759,45 @@ mod tests {
         assert_eq!(col.names, 3);
         assert_eq!(col.matches.len(), 2);
         assert_eq!(col.matches[1].code, "16.06.02");
+        assert_eq!((col.column, col.label.as_str()), (0, "Kecamatan"));
+        assert_eq!(col.unmatched, ["Atlantis"]);
+    }
+
+    #[test]
+    fn an_existing_code_field_without_its_column_is_filled_from_names() {
+        let inf = infer(
+            open_bytes(
+                b"Kecamatan,Desa,Jumlah\nSekayu,Sukarami,10\nLais,Petaling,20\n",
+                &ReadOptions::default(),
+            )
+            .unwrap(),
+            &InferOptions {
+                home_region: RegionCode::parse("16.06").ok(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let kec = inf
+            .region_names
+            .iter()
+            .position(|c| c.level == Level::Kecamatan)
+            .unwrap();
+        let mut schema = TableSchema::new(vec![
+            Field::new("kecamatan", FieldType::String),
+            Field::new("desa", FieldType::String),
+            Field::new("jumlah", FieldType::Integer),
+            Field::new("kode_kecamatan", FieldType::String),
+        ]);
+        schema.fields[3].region_level = Some(Level::Kecamatan);
+        // Only the code field: no kode_desa field, so the desa names fill nothing.
+        assert_eq!(
+            inf.fillable_code_fields(&schema),
+            [(kec, "kode_kecamatan".to_string())]
+        );
+        // No column of names of the level: nothing to offer.
+        schema.fields[3].name = "kode_kabupaten".into();
+        schema.fields[3].region_level = Some(Level::Kabupaten);
+        assert!(inf.fillable_code_fields(&schema).is_empty());
     }
 
     #[test]

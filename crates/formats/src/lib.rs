@@ -32,7 +32,8 @@
 //!   codes in every written form, missing-value markers.
 //! - [`validate`]: the streaming validator and its [`validate::Report`].
 //! - [`kinds`]: the problem kinds (Frictionless names and satudata's own).
-//! - [`infer`], [`reshape`], [`units`], [`region_names`]: schema inference, wide → long, units, names → codes.
+//! - [`infer`], [`reshape`], [`units`], [`region_names`]: schema inference, wide → long, units, names → codes
+//!   (suggestions, and the confirmed code columns added to a file as it streams).
 //! - [`profile`], [`plausibility`]: data profile per version and jumps against the previous one.
 //!
 //! # Fuzzing entry points (never panic on any input)

@@ -10,7 +10,8 @@ use futures_util::StreamExt;
 use satudata_core::dataset::ResourceKind;
 use satudata_core::region::RegionCode;
 use satudata_files::FileStore;
-use satudata_formats::read::{self, ReadOptions, SheetSelector};
+use satudata_formats::read::{self, ReadOptions, SheetSelector, TableReader};
+use satudata_formats::region_names::{CodeColumns, WithCodeColumns};
 use satudata_formats::validate::ValidateOptions;
 use satudata_store::jobs::{Job, JobEnd, JobLease, JobState};
 use satudata_store::{NewVersion, Store, StoreError};
@@ -178,9 +179,28 @@ impl Runner {
             first_row: job.options.get("header_row").and_then(|r| r.as_u64()),
             ..ReadOptions::default()
         };
+        // Region-code columns made from names, with the mapping the operator confirmed in the
+        // upload wizard: kept in the job's options, so a re-run applies the same mapping.
+        let code_columns = match job.options.get("regionCodes") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => match serde_json::from_value::<CodeColumns>(v.clone()) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    return failed(format!(
+                        "pemetaan nama wilayah ke kode tidak dapat dibaca: {e}"
+                    ))
+                }
+            },
+        };
         let filename = job.filename.clone();
-        let open =
-            move || read::open_path(&path, &read_opts).map_err(|e| format!("{filename}: {e}"));
+        let open = move || {
+            let reader =
+                read::open_path(&path, &read_opts).map_err(|e| format!("{filename}: {e}"))?;
+            Ok(match code_columns {
+                Some(c) => Box::new(WithCodeColumns::new(reader, c)) as Box<dyn TableReader>,
+                None => reader,
+            })
+        };
         let opts = ValidateOptions {
             home_region: self.config.home_region,
             ..ValidateOptions::default()

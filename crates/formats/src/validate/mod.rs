@@ -158,7 +158,8 @@ pub fn normalize_label(s: &str) -> String {
         .join("_")
 }
 
-fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
+/// Whether a file's column label names schema field `f` (its name, normalised, or its title).
+pub fn label_matches(label: &str, f: &satudata_core::schema::Field) -> bool {
     label == f.name
         || normalize_label(label) == normalize_label(&f.name)
         || f.title

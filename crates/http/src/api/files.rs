@@ -326,6 +326,7 @@ pub async fn upload(
         sheet: q.sheet.clone(),
         header_row: q.header_row.filter(|r| *r > 1),
         summary: q.summary.clone(),
+        region_codes: None,
     };
     let job = queue_import(&state, &auth, &resource, stored, filename, &options).await?;
     let job_id = job.id;
@@ -345,6 +346,9 @@ pub struct ImportOptions {
     pub header_row: Option<u64>,
     /// Summary of the change, shown in the version history.
     pub summary: Option<String>,
+    /// Region-code columns to add from columns of names, with the mapping the operator confirmed
+    /// (the upload wizard); the job applies it to every row.
+    pub region_codes: Option<satudata_formats::region_names::CodeColumns>,
 }
 
 /// Queue the import of a stored file into table `resource` (shared by the API's upload and the
@@ -366,6 +370,11 @@ pub(crate) async fn queue_import(
     }
     if let Some(summary) = options.summary.as_ref().filter(|s| !s.is_empty()) {
         map.insert("summary".into(), summary.clone().into());
+    }
+    if let Some(codes) = &options.region_codes {
+        let v = serde_json::to_value(codes)
+            .map_err(|e| ApiError::internal(format_args!("region codes: {e}")))?;
+        map.insert("regionCodes".into(), v);
     }
     Ok(state
         .store

@@ -12,6 +12,7 @@ mod journey;
 mod openapi;
 mod pages;
 mod portal;
+mod region_names;
 mod roles;
 mod visual;
 mod workspace;

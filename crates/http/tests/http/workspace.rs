@@ -11,14 +11,14 @@ use satudata_store::{BoundaryStore, Store};
 use crate::common::{answer, spawn_with, Answer, App, Body, Options, Who};
 
 /// A browser logged in as one user: its session cookie and the session's CSRF token.
-struct Browser<'a> {
-    app: &'a App,
-    cookie: String,
-    csrf: String,
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl<'a> Browser<'a> {
-    async fn of(app: &'a App, who: Who) -> Browser<'a> {
+    pub(crate) async fn of(app: &'a App, who: Who) -> Browser<'a> {
         let (id, csrf) = app.session_for(who).await;
         Browser {
             app,
@@ -27,7 +27,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         let req = self
             .app
             .http
@@ -36,7 +36,7 @@ impl<'a> Browser<'a> {
         answer(req.send().await.unwrap()).await
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let mut all = vec![("csrf_token", self.csrf.as_str())];
         all.extend_from_slice(fields);
         let req = self
@@ -49,7 +49,7 @@ impl<'a> Browser<'a> {
         answer(req.send().await.unwrap()).await
     }
 
-    async fn upload(
+    pub(crate) async fn upload(
         &self,
         path: &str,
         fields: &[(&str, &str)],
@@ -74,13 +74,13 @@ impl<'a> Browser<'a> {
     }
 
     /// Follow a 303 (Post/Redirect/Get).
-    async fn follow(&self, a: &Answer) -> Answer {
+    pub(crate) async fn follow(&self, a: &Answer) -> Answer {
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text);
         self.get(a.header("location")).await
     }
 
     /// Load a job page until it stops reloading itself (the job ended).
-    async fn finished_job(&self, path: &str) -> Answer {
+    pub(crate) async fn finished_job(&self, path: &str) -> Answer {
         for _ in 0..600 {
             let page = self.get(path).await;
             assert_eq!(page.status, StatusCode::OK, "{}", page.text);

@@ -64,6 +64,11 @@ impl FormData {
             .collect()
     }
 
+    /// Every field as (name, value), in order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Add a field (for forms read from multipart bodies).
     pub fn push(&mut self, name: String, value: String) {
         self.0.push((name, value));

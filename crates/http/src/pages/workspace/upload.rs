@@ -6,6 +6,17 @@
 //! Between the steps the file waits in the file store under `staging/{dataset}/{upload}/`, beside
 //! a small JSON record of what was chosen; the import itself is the API's job machinery
 //! ([`crate::api::files::queue_import`]), run by the job runner.
+//!
+//! A file that names regions instead of coding them ("Sekayu") gets, on the schema step, the codes
+//! suggested for its names ([`satudata_formats::region_names`]) to check, a choice for names that
+//! several regions share, and a box to tick to add a region-code column (`kode_kecamatan`) from
+//! them. Nothing is added without that tick; the confirmed mapping is kept in the staged record
+//! and in the job's options, and the job fills the column for every row as the file streams.
+//! A new version of an existing table whose schema has a region-code field the file lacks
+//! (`kode_kecamatan`, made from names last year) while the file names regions of that level gets
+//! the same section on step 2, with the box "fill `kode_kecamatan` from these names": ticked, the
+//! job fills that existing field the same way (the schema is not changed); unticked, the file is
+//! checked as it is and the missing column reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,8 +31,12 @@ use satudata_core::dataset::{Dataset, NewResource, Resource, ResourceKind};
 use satudata_core::region::Level;
 use satudata_core::schema::{FieldType, TableSchema};
 use satudata_core::Id;
+use satudata_formats::infer::RegionNameColumn;
 use satudata_formats::infer::{infer, InferOptions, Inferred};
-use satudata_formats::read::{open_owned, records, ReadOptions, SheetSelector};
+use satudata_formats::read::{open_owned, records, ReadOptions, SheetSelector, TableReader};
+use satudata_formats::region_names::{
+    code_field_name, confirmed_codes, CodeColumn, CodeColumns, WithCodeColumns,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -55,6 +70,10 @@ struct Staged {
     table: Option<Id>,
     new_title: String,
     summary: String,
+    /// Region-code columns to add from columns of names, as confirmed on the schema step (absent
+    /// in records staged before this existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    region_codes: Option<CodeColumns>,
 }
 
 /// The file in a staged upload's folder that says an import job was started from it.
@@ -203,7 +222,8 @@ pub async fn choose(
 }
 
 /// `POST /ruang-kerja/dataset/{slug}/unggah` (multipart): keep the file, then go to step 2 — or,
-/// for a new version of an existing table from a file with one sheet, start the import at once.
+/// for a new version of an existing table from a file with one sheet, start the import at once
+/// (unless the table's region codes could be filled from the file's names: step 2 shows them).
 pub async fn receive(
     ctx: PageCtx,
     headers: HeaderMap,
@@ -307,23 +327,21 @@ pub async fn receive(
         table: table.as_ref().map(|t| t.id),
         new_title: form.get("judul_tabel").trim().to_string(),
         summary: form.get("ringkasan").trim().to_string(),
+        region_codes: None,
     };
-    let record = serde_json::to_vec(&staged)
-        .map_err(|e| ApiError::internal(format_args!("staged record: {e}")))?;
-    ctx.state
-        .files
-        .put_bytes(
-            &format!("{}/unggahan.json", staging_prefix(d.id, upload)),
-            record,
-        )
-        .await
-        .map_err(file_error)?;
+    save_staged(&ctx, &d, upload, &staged).await?;
     if let Some(table) = &table {
         // One sheet (or none: CSV, JSON): nothing to choose, start the import.
         let bytes = read_file(&ctx, &staged.file_key).await?;
         let ext = extension(&staged.filename);
         let inspection = run_inspect(&ctx, bytes, ext, None, None).await?;
-        if inspection.sheets.len() <= 1 && inspection.error.is_none() {
+        // Unless the table has region-code fields the file lacks but can fill from its names:
+        // then the next step shows the names for confirmation.
+        let fillable = inspection
+            .inferred
+            .as_ref()
+            .is_some_and(|i| !existing_table_targets(i, table).is_empty());
+        if inspection.sheets.len() <= 1 && inspection.error.is_none() && !fillable {
             let job = start(&ctx, table, &staged, None, None).await?;
             return Ok(see_other(&format!("/ruang-kerja/pekerjaan/{}", job.id), ""));
         }
@@ -350,6 +368,7 @@ async fn start(
         sheet,
         header_row,
         summary: (!staged.summary.is_empty()).then(|| staged.summary.clone()),
+        region_codes: staged.region_codes.clone(),
     };
     let job = queue_import(
         &ctx.state,
@@ -477,6 +496,21 @@ async fn run_inspect(
     tokio::task::spawn_blocking(move || inspect(bytes, ext, sheet, first_row, home))
         .await
         .map_err(|e| PageError(ApiError::internal(format_args!("inspect thread: {e}"))))
+}
+
+/// Write the record of a staged upload (beside its file).
+async fn save_staged(ctx: &PageCtx, d: &Dataset, upload: Id, staged: &Staged) -> PageResult<()> {
+    let record = serde_json::to_vec(staged)
+        .map_err(|e| ApiError::internal(format_args!("staged record: {e}")))?;
+    ctx.state
+        .files
+        .put_bytes(
+            &format!("{}/unggahan.json", staging_prefix(d.id, upload)),
+            record,
+        )
+        .await
+        .map_err(file_error)?;
+    Ok(())
 }
 
 async fn staged_record(ctx: &PageCtx, d: &Dataset, upload: Id) -> PageResult<Staged> {
@@ -617,6 +651,209 @@ fn schema_editor(ctx: &PageCtx, schema: &TableSchema, errors: &FieldErrors) -> M
     }
 }
 
+/// A region's display name with the region it lies in ("Desa Suka Maju, Kecamatan Sanga Desa"),
+/// so that regions sharing a name can be told apart.
+fn region_in_parent(code: &str, region: &str) -> String {
+    let regions = satudata_core::region::Regions::get();
+    match satudata_core::region::RegionCode::parse(code)
+        .ok()
+        .and_then(|c| regions.parent(&c))
+    {
+        Some(p) => format!("{region}, {}", p.display_name()),
+        None => region.to_string(),
+    }
+}
+
+/// The region-code fields a new table may get from the file's columns of names: one per column,
+/// as (index in [`Inferred::region_names`], free field name such as `kode_kecamatan`).
+fn new_table_targets(inferred: &Inferred) -> Vec<(usize, String)> {
+    let mut taken: Vec<String> = inferred
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    let mut out = vec![];
+    for (j, col) in inferred.region_names.iter().enumerate() {
+        let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let field = code_field_name(col.level, &refs);
+        taken.push(field.clone());
+        out.push((j, field));
+    }
+    out
+}
+
+/// The region-code fields of an existing table's schema that the file lacks but can fill from
+/// its names (see [`Inferred::fillable_code_fields`]).
+fn existing_table_targets(inferred: &Inferred, table: &Resource) -> Vec<(usize, String)> {
+    match &table.kind {
+        ResourceKind::Table { schema } => inferred.fillable_code_fields(schema),
+        _ => vec![],
+    }
+}
+
+/// For each column of region names that may fill a code field (`targets`: index in `columns`,
+/// field name): the names with their suggested codes, a choice for names that several regions
+/// share, the names with no match, and the box to tick to make the code field from them — a new
+/// field of a new table, or (`existing`) a field the existing table already has and the file
+/// lacks. `chosen` is what was confirmed before (the staged record), shown again.
+fn region_names_section(
+    ctx: &PageCtx,
+    columns: &[RegionNameColumn],
+    targets: &[(usize, String)],
+    existing: bool,
+    chosen: Option<&CodeColumns>,
+) -> Markup {
+    html! {
+        section #kode-dari-nama aria-labelledby="kode-dari-nama-judul" {
+            h2 #kode-dari-nama-judul { (ctx.t("Kode wilayah dari nama", "Region codes from names")) }
+            @if existing {
+                p { (ctx.t(
+                    "Tabel ini punya kolom kode wilayah yang tidak ada di berkas ini, tetapi berkas ini menulis nama wilayahnya. Nama-nama itu sudah dicocokkan dengan kode wilayah Kemendagri; periksa hasilnya. Kolom kode hanya diisi dari nama bila Anda mencentangnya; tanpa centang, pemeriksaan melaporkan kolom itu tidak ada di berkas.",
+                    "This table has region-code columns that this file lacks, but the file names the regions. The names were matched with Kemendagri region codes; check the matches. A code column is only filled from the names if you tick it; without the tick, validation reports the column missing from the file.")) }
+            } @else {
+                p { (ctx.t(
+                    "Berkas ini menulis nama wilayah tanpa kodenya. Nama-nama itu sudah dicocokkan dengan kode wilayah Kemendagri; periksa hasilnya. Kolom kode hanya ditambahkan bila Anda mencentangnya.",
+                    "This file names regions without their codes. The names were matched with Kemendagri region codes; check the matches. A code column is only added if you tick it.")) }
+            }
+            @for (j, field) in targets.iter().map(|(j, f)| (*j, f)) {
+                @let col = &columns[j];
+                @let confirmed = chosen.and_then(|c| c.columns.iter().find(|c| c.source == col.column));
+                @let exact = col.matches.iter().filter(|m| m.exact).count();
+                @let shared = col.matches.len() - exact;
+                fieldset.region-names {
+                    legend {
+                        (ctx.t("Kolom ", "Column ")) strong { (col.label) } ": "
+                        (int(ctx.lang, col.names as i64)) " " (ctx.t("nama ", "")) (col.level.label_id()) (ctx.t("", " names"))
+                    }
+                    p {
+                        (int(ctx.lang, exact as i64)) " " (ctx.t("nama cocok dengan satu wilayah", "names match one region")) ", "
+                        (int(ctx.lang, shared as i64)) " " (ctx.t("nama dipakai beberapa wilayah (pilih salah satu)", "names are shared by several regions (choose one)")) ", "
+                        (int(ctx.lang, col.unmatched.len() as i64)) " " (ctx.t("nama tidak ditemukan", "names not found")) "."
+                    }
+                    div.table-scroll { table.data {
+                        caption { (ctx.t("Nama di berkas dan kode yang diusulkan", "Names in the file and the codes suggested")) }
+                        thead { tr {
+                            th scope="col" { (ctx.t("Nama di berkas", "Name in the file")) }
+                            th scope="col" { (ctx.t("Kode wilayah", "Region code")) }
+                            th scope="col" { (ctx.t("Wilayah", "Region")) }
+                        } }
+                        tbody {
+                            @for (k, m) in col.matches.iter().enumerate() {
+                                tr {
+                                    th scope="row" { (m.written) }
+                                    @if m.exact {
+                                        td { code { (m.code) } }
+                                        td { (region_in_parent(&m.code, &m.region)) }
+                                    } @else {
+                                        @let id = format!("kode_{j}_{k}");
+                                        @let picked = confirmed.and_then(|c| c.codes.get(&m.written));
+                                        td colspan="2" {
+                                            label for=(id) { (ctx.t("Beberapa wilayah bernama sama; pilih yang dimaksud:", "Several regions share this name; choose the one meant:")) }
+                                            " "
+                                            select id=(id) name=(id) {
+                                                option value="" selected[picked.is_none()] { (ctx.t("— tidak dipilih (kode dibiarkan kosong) —", "— none (the code is left empty) —")) }
+                                                @for (code, region) in m.candidates() {
+                                                    option value=(code) selected[picked == Some(&code)] { (code) " — " (region_in_parent(&code, &region)) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            @for name in &col.unmatched {
+                                tr {
+                                    th scope="row" { (name) }
+                                    td colspan="2" { (ctx.t("Tidak ditemukan; kode dibiarkan kosong dan disebut di laporan pemeriksaan.", "Not found; the code is left empty and named in the validation report.")) }
+                                }
+                            }
+                        }
+                    } }
+                    div {
+                        input type="checkbox" id=(format!("kode_{j}")) name=(format!("kode_{j}")) value="ya" checked[confirmed.is_some()];
+                        " " label.inline for=(format!("kode_{j}")) {
+                            @if existing {
+                                (ctx.t("Isi kolom ", "Fill ")) code { (field) }
+                                (ctx.t(" dari nama-nama ini", " from these names"))
+                            } @else {
+                                (ctx.t("Tambahkan kolom kode wilayah ", "Add a region-code column ")) code { (field) }
+                                (ctx.t(" dari nama-nama ini", " from these names"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether the form ticks any box of [`region_names_section`].
+fn any_code_ticked(form: &FormData) -> bool {
+    form.fields().any(|(k, v)| {
+        v == "ya"
+            && k.strip_prefix("kode_")
+                .is_some_and(|j| j.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The region-code columns asked for in the form: for each of `targets` (index in
+/// `inferred.region_names`, field name) whose box is ticked, its confirmed codes (see
+/// [`confirmed_codes`]). `None` when no box is ticked: then nothing is filled.
+fn chosen_code_columns(
+    inferred: &Inferred,
+    targets: &[(usize, String)],
+    form: &FormData,
+) -> Option<CodeColumns> {
+    let header_row = *inferred.header.row_numbers.first()?;
+    let mut columns = vec![];
+    for (j, field) in targets {
+        let (j, field) = (*j, field.clone());
+        let Some(col) = inferred.region_names.get(j) else {
+            continue;
+        };
+        if form.get(&format!("kode_{j}")) != "ya" {
+            continue;
+        }
+        let chosen: BTreeMap<String, String> = col
+            .matches
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.exact)
+            .filter_map(|(k, m)| {
+                form.opt(&format!("kode_{j}_{k}"))
+                    .map(|c| (m.written.clone(), c))
+            })
+            .collect();
+        columns.push(CodeColumn {
+            source: col.column,
+            source_label: col.label.clone(),
+            field,
+            level: col.level,
+            codes: confirmed_codes(&col.matches, &chosen),
+        });
+    }
+    if columns.is_empty() {
+        return None;
+    }
+    // Rows between the first header row and the data (a second header row, a column-number row)
+    // get empty cells in the new columns.
+    let data_row = inferred
+        .header
+        .row_numbers
+        .iter()
+        .chain(inferred.header.skipped.iter().map(|s| &s.row_number))
+        .max()
+        .copied()
+        .unwrap_or(header_row)
+        + 1;
+    Some(CodeColumns {
+        header_row,
+        data_row,
+        width: inferred.schema.fields.len(),
+        columns,
+    })
+}
+
 /// The page of step 2 (and 3 for a new table).
 async fn sheet_page(
     ctx: &PageCtx,
@@ -697,13 +934,22 @@ async fn sheet_page(
                 input type="hidden" name="lembar" value=(inspection.sheet.clone().unwrap_or_default());
                 input type="hidden" name="baris" value=(q.baris.unwrap_or(detected));
                 @match (&table, &inspection.inferred) {
-                    (Some(t), _) => {
+                    (Some(t), i) => {
                         p { (ctx.t("Data akan diperiksa dengan skema tabel ", "The data will be checked against the schema of table ")) strong { (t.title) } "." }
+                        @if let Some(i) = i {
+                            @let targets = existing_table_targets(i, t);
+                            @if !targets.is_empty() {
+                                (region_names_section(ctx, &i.region_names, &targets, true, staged.region_codes.as_ref()))
+                            }
+                        }
                     }
                     (None, Some(i)) => {
                         (Field { name: "judul_tabel", label: ctx.t("Judul tabel", "Table title"), help: "", required: true }
                             .input("text", if staged.new_title.is_empty() { &d.meta.title } else { &staged.new_title }, errors))
                         (schema_editor(ctx, &i.schema, errors))
+                        @if !i.region_names.is_empty() {
+                            (region_names_section(ctx, &i.region_names, &new_table_targets(i), false, staged.region_codes.as_ref()))
+                        }
                     }
                     (None, None) => {}
                 }
@@ -782,7 +1028,7 @@ pub async fn import(
     let form = FormData::parse(&body)?;
     check_csrf(&ctx, &headers, form.get("csrf_token"))?;
     let d = writable_dataset(&ctx, &slug).await?;
-    let staged = staged_record(&ctx, &d, upload).await?;
+    let mut staged = staged_record(&ctx, &d, upload).await?;
     let sheet = form.opt("lembar");
     let header_row = form
         .get("baris")
@@ -791,7 +1037,33 @@ pub async fn import(
         .ok()
         .filter(|r| *r > 1);
     let table = match staged.table {
-        Some(id) => find_resource(&ctx.state, id).await?.0,
+        Some(id) => {
+            let table = find_resource(&ctx.state, id).await?.0;
+            // Region-code fields of the table that the file lacks, filled from its names: only
+            // when a box is ticked (otherwise the file is checked as it is, and the missing
+            // column reported).
+            let codes = if any_code_ticked(&form) {
+                let bytes = read_file(&ctx, &staged.file_key).await?;
+                let inspection = run_inspect(
+                    &ctx,
+                    bytes,
+                    extension(&staged.filename),
+                    sheet.clone(),
+                    header_row,
+                )
+                .await?;
+                inspection.inferred.and_then(|i| {
+                    chosen_code_columns(&i, &existing_table_targets(&i, &table), &form)
+                })
+            } else {
+                None
+            };
+            if staged.region_codes != codes {
+                staged.region_codes = codes;
+                save_staged(&ctx, &d, upload, &staged).await?;
+            }
+            table
+        }
         None => {
             let bytes = read_file(&ctx, &staged.file_key).await?;
             let inspection = run_inspect(
@@ -811,7 +1083,17 @@ pub async fn import(
                 )
                 .into());
             };
-            let schema = edited_schema(inferred.schema, &form);
+            let codes = chosen_code_columns(&inferred, &new_table_targets(&inferred), &form);
+            let mut schema = edited_schema(inferred.schema, &form);
+            if let Some(c) = &codes {
+                schema
+                    .fields
+                    .extend(c.columns.iter().map(CodeColumn::schema_field));
+            }
+            // Kept with the staged upload before anything else: the job takes its mapping from
+            // here, and a form shown again (an error below) shows what was confirmed.
+            staged.region_codes = codes;
+            save_staged(&ctx, &d, upload, &staged).await?;
             let title = form
                 .opt("judul_tabel")
                 .unwrap_or_else(|| d.meta.title.clone());
@@ -919,10 +1201,19 @@ async fn rows_in_context(
             first_row: job.options.get("header_row").and_then(Json::as_u64),
             ..ReadOptions::default()
         };
+    // Code columns made from names are shown as the job saw them, after the file's own columns.
+    let codes: Option<CodeColumns> = job
+        .options
+        .get("regionCodes")
+        .and_then(|v| serde_json::from_value(v.clone()).ok());
     let last = wanted.iter().next_back().copied().unwrap_or(0);
     tokio::task::spawn_blocking(move || {
         let mut out = BTreeMap::new();
         if let Ok(reader) = open_owned(bytes, ext.as_deref(), &opts) {
+            let reader = match codes {
+                Some(c) => Box::new(WithCodeColumns::new(reader, c)) as Box<dyn TableReader>,
+                None => reader,
+            };
             for (n, cells) in records(reader).map_while(Result::ok) {
                 if n > last {
                     break;
@@ -1059,6 +1350,20 @@ pub async fn job(ctx: PageCtx, Path(id): Path<Id>) -> PageResult<Response> {
         Some(r) if !running => Some(report_view(&ctx, &job, r).await),
         _ => None,
     };
+    // What the readers noted about the file (for instance the names left without a code when a
+    // code column was made from names), shown whether or not the file was valid.
+    let source_notes: Vec<String> = job
+        .report
+        .as_ref()
+        .and_then(|r| r.get("source"))
+        .and_then(|s| s.get("notes"))
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     let back = format!("/ruang-kerja/pekerjaan/{}", job.id);
     let content = html! {
         p.crumbs {
@@ -1110,6 +1415,10 @@ pub async fn job(ctx: PageCtx, Path(id): Path<Id>) -> PageResult<Response> {
                     (action_form(&ctx, resource.id, n, a, &back))
                 }
             }
+        }
+        @if !running && !source_notes.is_empty() {
+            h2 #catatan-berkas { (ctx.t("Catatan tentang berkas", "Notes on the file")) }
+            ul { @for n in &source_notes { li { (n) } } }
         }
     };
     let page = if running {
