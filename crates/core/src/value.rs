@@ -30,6 +30,45 @@ fn push_digits(out: &mut Vec<u8>, n: u32, width: usize) {
     out.extend_from_slice(&buf[..width]);
 }
 
+/// `n` as `{n:?}` writes it, faster: this runs for every number cell of an import, twice.
+///
+/// Between 1e-4 and 1e16 (and for zero) `{n:?}` writes the shortest digits that read back as `n`, in
+/// plain decimal notation with at least one digit after the point, and so does `ryu` — except where
+/// two shortest candidates are equally close to `n`, which the two break differently. That can only
+/// happen beyond 15 significant digits: any two decimals of at most 15 digits are different doubles
+/// (f64's `DIGITS`), so a shortest form of at most 15 digits is the only one. Longer forms and
+/// other magnitudes go to `fmt`.
+fn write_f64(out: &mut Vec<u8>, n: f64) {
+    let magnitude = n.abs();
+    if n.is_finite() && (magnitude == 0.0 || (1e-4..1e16).contains(&magnitude)) {
+        let mut buf = ryu::Buffer::new();
+        let text = buf.format_finite(n);
+        if significant_digits(text) <= f64::DIGITS as usize {
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
+    }
+    use std::io::Write;
+    let _ = write!(out, "{n:?}");
+}
+
+/// The significant digits of a plain decimal number (`-0.00120` has 2).
+fn significant_digits(text: &str) -> usize {
+    let digits = text.bytes().filter(u8::is_ascii_digit);
+    let leading = text
+        .bytes()
+        .filter(|b| *b != b'.' && *b != b'-')
+        .take_while(|b| *b == b'0')
+        .count();
+    let trailing = text
+        .bytes()
+        .rev()
+        .filter(|b| *b != b'.')
+        .take_while(|b| *b == b'0')
+        .count();
+    digits.count().saturating_sub(leading + trailing)
+}
+
 /// `%Y-%m-%d` for years 0..=9999 (what chrono writes); false, writing nothing, for other years.
 fn write_ymd(out: &mut Vec<u8>, d: NaiveDate) -> bool {
     use chrono::Datelike;
@@ -95,9 +134,7 @@ impl Value {
             Value::Null => out.push(0),
             Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
-            Value::Num(n) => {
-                let _ = write!(out, "{n:?}");
-            }
+            Value::Num(n) => write_f64(out, *n),
             Value::Text(s) => out.extend_from_slice(s.as_bytes()),
             Value::Date(d) => {
                 if !write_ymd(out, *d) {
@@ -295,6 +332,67 @@ mod tests {
         };
         out.push(0x1f);
         out
+    }
+
+    #[test]
+    fn numbers_are_written_as_debug_writes_them() {
+        let check = |n: f64| {
+            let mut out = Vec::new();
+            write_f64(&mut out, n);
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                format!("{n:?}"),
+                "bits {:x}",
+                n.to_bits()
+            );
+        };
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            1e-4,
+            9.999e-5,
+            1e-5,
+            1e15,
+            9.999_999_999_999_998e15,
+            1e16,
+            1e17,
+            1e21,
+            1e22,
+            123_456.789,
+            8_248_468.52,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.3,
+            2.0 / 3.0,
+            100.0,
+            1.5e15,
+        ] {
+            check(n);
+            check(-n);
+        }
+        // Random bit patterns over the whole range, and values as data has them (cents, a few
+        // decimals), from a fixed-seed generator so that a failure can be reproduced.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300_000 {
+            check(f64::from_bits(next()));
+            let r = next();
+            check((r % 10_000_000_000) as f64 / 100.0);
+            check((r % 1_000_000) as f64 / 10_000.0);
+            check((r >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * 1e6);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use satudata_core::schema::{FieldType, TableSchema};
@@ -16,7 +17,7 @@ use crate::validate::constraints::compare;
 use crate::validate::dedup::hash128;
 use crate::validate::ValidationError;
 
-/// A hasher for keys that are already good hashes (from `hash128`): uses them as they are,
+/// A hasher for keys that are already good hashes (from `distinct_hash`): uses them as they are,
 /// instead of hashing them again with SipHash.
 #[derive(Default)]
 struct PreHashed(u64);
@@ -34,6 +35,34 @@ impl Hasher for PreHashed {
 
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
+    }
+}
+
+/// A 64-bit hash of a cell for counting distinct values: equal values hash alike, and values that
+/// differ (in their canonical text: so `1.0` and `-0.0` differ from `1` and `0.0`) almost surely
+/// not. Numbers, dates and times are hashed from their bits rather than their text — writing every
+/// number cell as text was a tenth of an import's time.
+fn distinct_hash(v: &Value) -> u64 {
+    /// The finaliser of MurmurHash3 (every input bit moves every output bit), after a type tag.
+    fn mix(tag: u64, x: u64) -> u64 {
+        let mut h = x ^ tag.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        h ^ (h >> 33)
+    }
+    match v {
+        Value::Null => mix(0, 0),
+        Value::Bool(b) => mix(1, u64::from(*b)),
+        Value::Int(i) => mix(2, *i as u64),
+        Value::Num(n) => mix(3, n.to_bits()),
+        Value::Text(s) => hash128(s.as_bytes()) as u64,
+        Value::Date(d) => mix(4, i64::from(d.num_days_from_ce()) as u64),
+        Value::DateTime(t) => {
+            let t = t.and_utc();
+            mix(5, t.timestamp() as u64) ^ mix(6, u64::from(t.timestamp_subsec_nanos()))
+        }
     }
 }
 
@@ -132,7 +161,6 @@ struct FieldAcc {
 pub struct Profiler {
     rows: u64,
     fields: Vec<FieldAcc>,
-    buf: Vec<u8>,
 }
 
 impl Profiler {
@@ -154,7 +182,6 @@ impl Profiler {
                     max: None,
                 })
                 .collect(),
-            buf: Vec::new(),
         }
     }
 
@@ -169,9 +196,7 @@ impl Profiler {
             if matches!(v, Value::Int(0)) || matches!(v, Value::Num(x) if *x == 0.0) {
                 acc.zeros += 1;
             }
-            self.buf.clear();
-            v.write_canonical(&mut self.buf);
-            let h = hash128(&self.buf) as u64;
+            let h = distinct_hash(v);
             acc.hll.add(h);
             if let Some(set) = &mut acc.exact {
                 set.insert(h);
@@ -352,6 +377,35 @@ mod tests {
             "{}",
             f.distinct
         );
+    }
+
+    #[test]
+    fn distinct_numbers_dates_and_times_are_counted_by_value() {
+        let schema = TableSchema::new(vec![
+            Field::new("x", FieldType::Number),
+            Field::new("d", FieldType::Date),
+            Field::new("t", FieldType::Datetime),
+        ]);
+        let day = |n: u32| chrono::NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+        let mut p = Profiler::new(&schema);
+        // 0.0 and -0.0 are different canonical values; 1.5 comes three times; two times on one
+        // day differ by a nanosecond only.
+        for (x, d, nano) in [
+            (0.0, 1, 0),
+            (-0.0, 1, 1),
+            (1.5, 2, 0),
+            (1.5, 2, 0),
+            (1.5, 3, 0),
+        ] {
+            p.observe(&[
+                Value::Num(x),
+                Value::Date(day(d)),
+                Value::DateTime(day(1).and_hms_nano_opt(8, 0, 0, nano).unwrap()),
+            ]);
+        }
+        let prof = p.finish();
+        let distinct: Vec<u64> = prof.fields.iter().map(|f| f.distinct).collect();
+        assert_eq!(distinct, [3, 3, 2]);
     }
 
     #[test]

@@ -257,8 +257,8 @@ impl SqliteStore {
             RowWriter::new(table, "_ord", Some(vnum), ncols)
         };
 
-        // The source reads and checks on threads of its own; here normalising and hashing a batch
-        // alternates with writing the one before (see `writer`).
+        // The source reads and checks on threads of its own; here a batch is normalised and hashed
+        // while the writer's thread inserts the one before (see `writer`).
         let (sink, batches) = tokio::sync::mpsc::channel(2);
         let key = |pos: i64| {
             if staged {
@@ -268,15 +268,8 @@ impl SqliteStore {
             }
         };
         let produce = prepare_rows(source, &info.schema, key, sink);
-        let conn = tx.conn();
-        let consume = async {
-            // Owned here, so that a failed write drops it and the producer stops.
-            let mut batches = batches;
-            while let Some(batch) = batches.recv().await {
-                writer.write(&mut *conn, batch).await?;
-            }
-            Ok::<(), StoreError>(())
-        };
+        // `write_all` owns `batches`: a failed write drops it, and the producer stops.
+        let consume = writer.write_all(tx.conn(), batches);
         let (produced, consumed) = tokio::join!(produce, consume);
         let loaded = match (produced, consumed) {
             (Ok(done), Ok(())) => bulk::create_indexes(tx.conn(), &indexes)

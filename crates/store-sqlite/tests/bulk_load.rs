@@ -1,11 +1,12 @@
 //! A first version is loaded in bulk (indexes dropped, rows written through SQLite's C interface,
 //! indexes rebuilt): on the multi-threaded runtime the CLI and the server use, the rows read back
-//! exactly and the table keeps every index it had; a load the database refuses midway changes nothing.
+//! exactly and the table keeps every index it had; a load the database refuses midway, or one abandoned midway, changes nothing.
 
 use satudata_store::rowtable::row_table_name;
 use satudata_store_sqlite::SqliteStore;
 use satudata_store_tests::bench::{
-    bench_resource, load_twice_and_check, refused_load_changes_nothing, refused_row,
+    abandoned_load_changes_nothing, bench_resource, load_twice_and_check,
+    refused_load_changes_nothing, refused_row,
 };
 
 async fn indexes(store: &SqliteStore, table: &str) -> Vec<(String, Option<String>)> {
@@ -58,4 +59,17 @@ async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
     };
     refused_load_changes_nothing(&store, resource.id, disarm).await;
     assert_eq!(indexes(&store, &table).await, before, "indexes rolled back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_load_leaves_nothing_and_frees_the_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("satudata.db"))
+        .await
+        .expect("open");
+    let resource = bench_resource(&store).await;
+    let table = row_table_name(resource.id);
+    let before = indexes(&store, &table).await;
+    abandoned_load_changes_nothing(&store, resource.id).await;
+    assert_eq!(indexes(&store, &table).await, before);
 }

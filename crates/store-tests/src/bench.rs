@@ -368,3 +368,68 @@ pub async fn refused_load_changes_nothing<F>(
         .expect("the same rows once the database accepts them");
     assert_eq!((v1.number, v1.row_count), (1, REFUSED_ROWS));
 }
+
+/// A row source that gives `ready` a signal once it has handed out `signal_after` batches, then
+/// keeps giving rows.
+struct Signalling {
+    rows: Generator,
+    given: usize,
+    signal_after: usize,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+#[async_trait]
+impl RowSource for Signalling {
+    async fn next_batch(&mut self) -> Result<Option<Vec<Row>>, String> {
+        self.given += 1;
+        if self.given > self.signal_after {
+            if let Some(ready) = self.ready.take() {
+                let _ = ready.send(());
+            }
+        }
+        self.rows.next_batch().await
+    }
+}
+
+/// A first version whose load is abandoned midway (its future dropped, as when a request or a job
+/// is cancelled) while rows are being written: nothing is left behind — no version, no change, no
+/// rows — and the store takes the same rows completely right after.
+pub async fn abandoned_load_changes_nothing(store: &dyn Store, resource: satudata_core::Id) {
+    let seq = store.current_seq().await.expect("seq");
+    let (ready, writing) = tokio::sync::oneshot::channel();
+    let mut source = Signalling {
+        rows: Generator::new(REFUSED_ROWS),
+        given: 0,
+        signal_after: 5,
+        ready: Some(ready),
+    };
+    {
+        let attempt = store.create_version(resource, NewVersion::default(), &mut source);
+        tokio::select! {
+            r = attempt => panic!("the load was to be abandoned, yet it ended: {:?}", r.map(|v| v.number)),
+            _ = writing => {} // the attempt is dropped here, midway
+        }
+    }
+    assert!(store
+        .list_versions(resource)
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        store.current_seq().await.expect("seq"),
+        seq,
+        "no change recorded"
+    );
+    let v1 = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        store.create_version(
+            resource,
+            NewVersion::default(),
+            &mut Generator::new(REFUSED_ROWS),
+        ),
+    )
+    .await
+    .expect("the store is free again")
+    .expect("the same rows, loaded completely");
+    assert_eq!((v1.number, v1.row_count), (1, REFUSED_ROWS));
+}
