@@ -48,12 +48,15 @@ pub(super) async fn drop_indexes(
     Ok(again)
 }
 
-/// The load and the index builds are over (or failed): the usual cache again.
+/// The load and the index builds are over (or failed): the usual cache again, and no sorter
+/// helpers (other statements on this pooled connection sort with its usual, larger cache).
 pub(super) async fn end_load(conn: &mut SqliteConnection) -> StoreResult<()> {
-    sqlx::query(USUAL_CACHE)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
+    for pragma in [USUAL_CACHE, "PRAGMA threads = 0"] {
+        sqlx::query(pragma)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    }
     Ok(())
 }
 
@@ -65,12 +68,14 @@ pub(super) async fn create_indexes(
     if statements.is_empty() {
         return Ok(());
     }
-    // One sorter thread with the load's small cache (see `LOAD_CACHE`): the sorter keeps up to a
-    // cache's worth of keys in memory per thread, and neither more threads nor a larger cache made
-    // the builds faster (a million rows: 3.3–3.9 s for the four indexes with 0 or 2 helper threads
-    // and 32, 64 or 128 MiB) while each raised the peak memory of a large import (30 million rows:
-    // 220 MB with two helper threads, 175 MB with one and the 32 MiB cache).
-    sqlx::query("PRAGMA threads = 0")
+    // Two helper threads for the sorter, with the load's small cache (see `LOAD_CACHE`): the sorter
+    // keeps up to a cache's worth of keys in memory per thread, so this costs 16 MiB more at most,
+    // and by now the reader and validator are done, so both cores are free. A million rows, runs
+    // alternated on one machine (docs/BENCHMARKS.md, sixth session): the four builds took 2.6–3.4 s
+    // with two helpers against 3.7–4.4 s with none. (Under load, with other builds on the cores,
+    // helpers had made no difference; with the 32 MiB cache they took a 30-million-row import to
+    // 220 MB.)
+    sqlx::query("PRAGMA threads = 2")
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
