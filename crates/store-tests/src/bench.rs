@@ -335,27 +335,7 @@ pub async fn refused_load_changes_nothing<F>(
             v.number
         ),
     }
-    assert!(store
-        .list_versions(resource)
-        .await
-        .expect("list")
-        .is_empty());
-    assert_eq!(
-        store.current_seq().await.expect("seq"),
-        seq,
-        "no change recorded"
-    );
-    let page = store
-        .query_rows(
-            resource,
-            &RowQuery {
-                with_total: true,
-                ..RowQuery::default()
-            },
-        )
-        .await
-        .expect("query");
-    assert_eq!((page.rows.len(), page.total), (0, Some(0)), "no rows");
+    assert_nothing_written(store, resource, seq).await;
 
     disarm.await;
     let v1 = store
@@ -410,16 +390,7 @@ pub async fn abandoned_load_changes_nothing(store: &dyn Store, resource: satudat
             _ = writing => {} // the attempt is dropped here, midway
         }
     }
-    assert!(store
-        .list_versions(resource)
-        .await
-        .expect("list")
-        .is_empty());
-    assert_eq!(
-        store.current_seq().await.expect("seq"),
-        seq,
-        "no change recorded"
-    );
+    assert_nothing_written(store, resource, seq).await;
     let v1 = tokio::time::timeout(
         std::time::Duration::from_secs(120),
         store.create_version(
@@ -432,4 +403,30 @@ pub async fn abandoned_load_changes_nothing(store: &dyn Store, resource: satudat
     .expect("the store is free again")
     .expect("the same rows, loaded completely");
     assert_eq!((v1.number, v1.row_count), (1, REFUSED_ROWS));
+}
+
+/// After a failed or abandoned first load: `resource` has no version and no rows, and nothing was
+/// recorded since `seq`.
+async fn assert_nothing_written(store: &dyn Store, resource: satudata_core::Id, seq: i64) {
+    assert!(store
+        .list_versions(resource)
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        store.current_seq().await.expect("seq"),
+        seq,
+        "no change recorded"
+    );
+    let page = store
+        .query_rows(
+            resource,
+            &RowQuery {
+                with_total: true,
+                ..RowQuery::default()
+            },
+        )
+        .await
+        .expect("query");
+    assert_eq!((page.rows.len(), page.total), (0, Some(0)), "no rows");
 }
