@@ -168,8 +168,10 @@ impl Statement {
         }
     }
 
-    /// Bind `text` to parameter `i` without copying: SQLite reads it until the statement is
-    /// reset or rebound, so the caller keeps it alive and unchanged until then.
+    /// Bind `text` to parameter `i` without copying: SQLite reads the bytes during the next step.
+    /// It keeps the pointer until the parameter is bound again (a reset does not clear bindings),
+    /// so a stale pointer is left after the last row; it is never read, since every row binds
+    /// every parameter before its step and finalising reads no bindings.
     ///
     /// # Safety
     /// `text` must outlive the next `step` of this statement.
