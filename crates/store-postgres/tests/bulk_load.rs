@@ -21,12 +21,25 @@ async fn indexes(store: &PostgresStore, table: &str) -> Vec<(String, String)> {
     .expect("indexes")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
-    let (store, _guard) = fresh_store().await.unwrap_or_else(|m| panic!("{m}"));
+/// A fresh database with the benchmark's table resource: the database's guard (keep it alive),
+/// the store, the resource, its row table and that table's indexes.
+async fn fresh() -> (
+    satudata_store_postgres::testing::TestDatabase,
+    PostgresStore,
+    satudata_core::dataset::Resource,
+    String,
+    Vec<(String, String)>,
+) {
+    let (store, guard) = fresh_store().await.unwrap_or_else(|m| panic!("{m}"));
     let resource = bench_resource(&store).await;
     let table = row_table_name(resource.id);
     let before = indexes(&store, &table).await;
+    (guard, store, resource, table, before)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
+    let (_guard, store, resource, table, before) = fresh().await;
     assert_eq!(before.len(), 4, "{before:?}");
     load_twice_and_check(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
@@ -34,10 +47,7 @@ async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
-    let (store, _guard) = fresh_store().await.unwrap_or_else(|m| panic!("{m}"));
-    let resource = bench_resource(&store).await;
-    let table = row_table_name(resource.id);
-    let before = indexes(&store, &table).await;
+    let (_guard, store, resource, table, before) = fresh().await;
     let (column, value) = refused_row();
     // The refusal comes from the server in the middle of the one streamed COPY.
     sqlx::query(&format!(
@@ -66,10 +76,7 @@ async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_abandoned_load_leaves_nothing_and_frees_the_store() {
-    let (store, _guard) = fresh_store().await.unwrap_or_else(|m| panic!("{m}"));
-    let resource = bench_resource(&store).await;
-    let table = row_table_name(resource.id);
-    let before = indexes(&store, &table).await;
+    let (_guard, store, resource, table, before) = fresh().await;
     abandoned_load_changes_nothing(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
 }

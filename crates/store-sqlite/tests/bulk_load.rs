@@ -19,8 +19,15 @@ async fn indexes(store: &SqliteStore, table: &str) -> Vec<(String, Option<String
     .expect("indexes")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
+/// A store in a new file with the benchmark's table resource: the temporary directory (keep it
+/// alive), the store, the resource, its row table and that table's indexes.
+async fn fresh() -> (
+    tempfile::TempDir,
+    SqliteStore,
+    satudata_core::dataset::Resource,
+    String,
+    Vec<(String, Option<String>)>,
+) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("satudata.db"))
         .await
@@ -28,6 +35,12 @@ async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
     let resource = bench_resource(&store).await;
     let table = row_table_name(resource.id);
     let before = indexes(&store, &table).await;
+    (dir, store, resource, table, before)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
+    let (_dir, store, resource, table, before) = fresh().await;
     assert_eq!(before.len(), 4, "{before:?}");
     load_twice_and_check(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
@@ -35,13 +48,7 @@ async fn a_bulk_loaded_version_reads_back_and_keeps_its_indexes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("satudata.db"))
-        .await
-        .expect("open");
-    let resource = bench_resource(&store).await;
-    let table = row_table_name(resource.id);
-    let before = indexes(&store, &table).await;
+    let (_dir, store, resource, table, before) = fresh().await;
     let (column, value) = refused_row();
     // The refusal comes from inside SQLite while the C-interface writer steps its INSERT.
     sqlx::query(&format!(
@@ -63,13 +70,7 @@ async fn a_row_the_database_refuses_midway_leaves_no_version_and_every_index() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_abandoned_load_leaves_nothing_and_frees_the_store() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("satudata.db"))
-        .await
-        .expect("open");
-    let resource = bench_resource(&store).await;
-    let table = row_table_name(resource.id);
-    let before = indexes(&store, &table).await;
+    let (_dir, store, resource, table, before) = fresh().await;
     abandoned_load_changes_nothing(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
 }
