@@ -3,7 +3,8 @@
 # of validate and import on 1M rows and on a ≥ 5 GB file, and import end to end into SQLite and PostgreSQL.
 # Prints a Markdown table for docs/BENCHMARKS.md ("Issue 3").
 #
-# Usage: bash bench/validate.sh            (RUNS=3 runs per timing; BIG_GB=5.2; SKIP_BIG=1 skips the big file)
+# Usage: bash bench/validate.sh            (RUNS=3 runs per timing; BIG_GB=5.2; SKIP_BIG=1 skips the big file;
+#                                          PROFILE=profiling uses that build, the release one with symbols)
 # Needs: target/pyenv (bash scripts/test-all.sh builds it), /usr/bin/time (apt install time), PostgreSQL at
 # 127.0.0.1:5432 (user postgres, trust) or PG_URL=postgres://…/ (a database bench_<pid> is created there).
 set -euo pipefail
@@ -20,10 +21,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building (release)" >&2
-cargo build --release --locked -p satudata -p satudata-formats --examples --bins >&2
-bin=target/release/satudata
-ex=target/release/examples
+PROFILE=${PROFILE:-release}
+echo "== building ($PROFILE)" >&2
+cargo build --profile "$PROFILE" --locked -p satudata -p satudata-formats --examples --bins >&2
+bin=target/$PROFILE/satudata
+ex=target/$PROFILE/examples
 FR=target/pyenv/bin/frictionless
 [ -x "$FR" ] || { echo "target/pyenv/bin/frictionless missing: run bash scripts/test-all.sh" >&2; exit 1; }
 
@@ -103,6 +105,15 @@ for _ in $(seq 1 "$RUNS"); do
 done
 sq_rate=$(rate 1000000 "$sq_best")
 
+echo "== a second version of the same 1M rows into SQLite (staged and merged)" >&2
+# The store of the last run above holds version 1: the same file again is compared row by row
+# with it (every row kept), which is the merge's memory and time at its largest.
+s=$(date +%s.%N)
+SATUDATA_HOME_REGION=16.06 SATUDATA_DATABASE_URL="sqlite://$work/sqlite/satudata.db" \
+  /usr/bin/time -v "$bin" import --dataset rumah-tangga "$csv" >"$work/import.out" 2>"$work/time.txt"
+sq2_s=$(echo "$(date +%s.%N) - $s" | bc)
+sq2_rss=$(awk '/Maximum resident set size/ { printf "%.1f", $6 / 1024 }' "$work/time.txt")
+
 echo "== import into PostgreSQL (1M rows)" >&2
 pg_best=""; pg_rss=""
 for _ in $(seq 1 "$RUNS"); do
@@ -158,6 +169,8 @@ Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 | satudata ÷ csv crate | $(echo "scale=0; 100 * $sd_rate / $csv_rate" | bc) % | ≥ 40 % |
 | import into SQLite, end to end | $sq_rate rows/s (${sq_best} s) | ≥ 250,000 |
 | import into PostgreSQL, end to end | $pg_rate rows/s (${pg_best} s) | ≥ 150,000 |
+| second version of the same 1M rows into SQLite (merge) | $(rate 1000000 "$sq2_s") rows/s (${sq2_s} s) | |
 | peak RSS, 1M rows: validate / import SQLite / import PostgreSQL | $sd_rss / $sq_rss / $pg_rss MB | ≤ 150 MB |
+| peak RSS, 1M rows: second version into SQLite | $sq2_rss MB | ≤ 150 MB |
 $big_line | ≤ 150 MB |
 EOF

@@ -8,7 +8,7 @@ use satudata_core::schema::{StorageType, TableSchema};
 use satudata_core::value::Value;
 use satudata_core::{new_id, Id};
 use satudata_store::rowtable::{
-    column_name, default_summary, prepare_rows, row_table_name, OrdPlan, ORD_GAP,
+    column_name, default_summary, plan_merge, prepare_rows, row_table_name, MergeTables, ORD_GAP,
 };
 use satudata_store::{NewVersion, RowSource, StoreError, StoreResult};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -164,6 +164,31 @@ async fn insert_ints(
     Ok(())
 }
 
+/// A merge's working tables: `temp._match`, `temp._keep`, `temp._neword` (see `merge_staged`).
+struct MergeTemp<'c>(&'c mut SqliteConnection);
+
+#[async_trait::async_trait]
+impl MergeTables for MergeTemp<'_> {
+    async fn matches_after(&mut self, after: i64, limit: usize) -> StoreResult<Vec<(i64, i64)>> {
+        sqlx::query_as("SELECT pos, ord FROM temp._match WHERE pos > ? ORDER BY pos LIMIT ?")
+            .bind(after)
+            .bind(limit as i64)
+            .fetch_all(&mut *self.0)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn keep(&mut self, ords: &[i64]) -> StoreResult<()> {
+        let rows: Vec<(i64, Option<i64>)> = ords.iter().map(|o| (*o, None)).collect();
+        insert_ints(self.0, "temp._keep", "ord", &rows).await
+    }
+
+    async fn number(&mut self, rows: &[(i64, i64)]) -> StoreResult<()> {
+        let rows: Vec<(i64, Option<i64>)> = rows.iter().map(|(p, o)| (*p, Some(*o))).collect();
+        insert_ints(self.0, "temp._neword", "pos, ord", &rows).await
+    }
+}
+
 impl SqliteStore {
     /// The version to read: the latest published one when `None` (0 when there is none), else it
     /// must exist (whatever its review state). Also whether it is the latest version of all, whose
@@ -234,12 +259,13 @@ impl SqliteStore {
         let staged = prev_count > 0;
         // Into an empty table, rows go in without indexes, which are built once at the end.
         let indexes = if staged {
+            bulk::small_cache(tx.conn()).await?;
             vec![]
         } else {
             bulk::drop_indexes(tx.conn(), table).await?
         };
         let writer = if staged {
-            for t in ["_stage", "_keep", "_neword"] {
+            for t in ["_stage", "_match", "_keep", "_neword"] {
                 sqlx::query(&format!("DROP TABLE IF EXISTS temp.{t}"))
                     .execute(tx.conn())
                     .await
@@ -277,21 +303,19 @@ impl SqliteStore {
                 .map(|()| done),
             (Err(e), _) | (_, Err(e)) => Err(e),
         };
-        if !staged {
-            // Whatever happened, the pooled connection gets its usual cache back.
-            let restored = bulk::end_load(tx.conn()).await;
-            if loaded.is_ok() {
-                restored?;
-            }
-        }
-        let (n, checksum) = loaded?;
-
-        let (added, removed) = if staged {
-            self.merge_staged(&mut tx, table, ncols, vnum, n, prev_count)
-                .await?
-        } else {
-            (n, 0)
+        // The merge with the previous version runs with the load's small cache too.
+        let merged = match loaded {
+            Ok((n, checksum)) if staged => self
+                .merge_staged(&mut tx, table, ncols, vnum, n, prev_count)
+                .await
+                .map(|counts| (n, checksum, counts)),
+            Ok((n, checksum)) => Ok((n, checksum, (n, 0))),
+            Err(e) => Err(e),
         };
+        // Whatever happened, the pooled connection gets its usual cache back.
+        let restored = bulk::end_load(tx.conn()).await;
+        let (n, checksum, (added, removed)) = merged?;
+        restored?;
 
         let id = new_id();
         let at = now();
@@ -358,47 +382,29 @@ impl SqliteStore {
         prev_count: i64,
     ) -> StoreResult<(i64, i64)> {
         // Pair the k-th occurrence of a content in the upload with its k-th occurrence before, so
-        // that duplicate identical rows are counted and kept one by one.
-        let matches: Vec<(i64, i64)> = sqlx::query_as(&format!(
-            "SELECT s.pos, o._ord FROM \
+        // that duplicate identical rows are counted and kept one by one. The pairs go to a table
+        // (on disk, like the stage) and are planned page by page: memory stays bounded whatever
+        // the size of the table.
+        for ddl in [
+            "CREATE TEMP TABLE _match (pos INTEGER PRIMARY KEY, ord INTEGER NOT NULL)",
+            "CREATE TEMP TABLE _keep (ord INTEGER PRIMARY KEY)",
+            "CREATE TEMP TABLE _neword (pos INTEGER PRIMARY KEY, ord INTEGER NOT NULL)",
+        ] {
+            sqlx::query(ddl).execute(tx.conn()).await.map_err(db_err)?;
+        }
+        let unchanged = sqlx::query(&format!(
+            "INSERT INTO temp._match (pos, ord) SELECT s.pos, o._ord FROM \
              (SELECT pos, _hash, ROW_NUMBER() OVER (PARTITION BY _hash ORDER BY pos) AS k FROM temp._stage) s \
              JOIN (SELECT _ord, _hash, ROW_NUMBER() OVER (PARTITION BY _hash ORDER BY _ord) AS k \
                    FROM {table} WHERE _vto IS NULL) o \
              ON o._hash = s._hash AND o.k = s.k ORDER BY s.pos"
         ))
-        .fetch_all(tx.conn())
+        .execute(tx.conn())
         .await
-        .map_err(db_err)?;
-        let unchanged = matches.len() as i64;
-        let plan = OrdPlan::new(&matches);
-        drop(matches);
+        .map_err(db_err)?
+        .rows_affected() as i64;
 
-        sqlx::query("CREATE TEMP TABLE _keep (ord INTEGER PRIMARY KEY)")
-            .execute(tx.conn())
-            .await
-            .map_err(db_err)?;
-        let kept: Vec<(i64, Option<i64>)> = plan.kept().iter().map(|k| (k.1, None)).collect();
-        insert_ints(tx.conn(), "temp._keep", "ord", &kept).await?;
-        drop(kept);
-
-        sqlx::query("CREATE TEMP TABLE _neword (pos INTEGER PRIMARY KEY, ord INTEGER NOT NULL)")
-            .execute(tx.conn())
-            .await
-            .map_err(db_err)?;
-        let mut buf: Vec<(i64, Option<i64>)> = Vec::with_capacity(16_000);
-        let mut kept_iter = plan.kept().iter().peekable();
-        for pos in 0..n {
-            if kept_iter.peek().is_some_and(|k| k.0 == pos) {
-                kept_iter.next();
-                continue;
-            }
-            buf.push((pos, Some(plan.ord_for(pos)?)));
-            if buf.len() == 16_000 {
-                insert_ints(tx.conn(), "temp._neword", "pos, ord", &buf).await?;
-                buf.clear();
-            }
-        }
-        insert_ints(tx.conn(), "temp._neword", "pos, ord", &buf).await?;
+        plan_merge(&mut MergeTemp(tx.conn()), n).await?;
 
         sqlx::query(&format!(
             "UPDATE {table} SET _vto = ? WHERE _vto IS NULL AND _ord NOT IN (SELECT ord FROM temp._keep)"
@@ -427,7 +433,7 @@ impl SqliteStore {
         .execute(tx.conn())
         .await
         .map_err(db_err)?;
-        for t in ["_stage", "_keep", "_neword"] {
+        for t in ["_stage", "_match", "_keep", "_neword"] {
             sqlx::query(&format!("DROP TABLE temp.{t}"))
                 .execute(tx.conn())
                 .await

@@ -6,8 +6,8 @@
 //! their `_ord` can never change (older versions would be reordered), so a new version keeps an
 //! unchanged row only if keeping it is compatible with the new upload order, and gives new rows
 //! `_ord` values *between* the kept rows. To leave room for that, fresh rows are numbered
-//! [`ORD_GAP`] apart. [`OrdPlan`] chooses the rows to keep (the longest chain that still fits) and
-//! numbers the new ones; a row that cannot be kept in place is retired and inserted again, which
+//! [`ORD_GAP`] apart. [`OrdPlan`] chooses the rows to keep (the longest chain that still fits,
+//! planned window by window so memory stays bounded) and numbers the new ones; a row that cannot be kept in place is retired and inserted again, which
 //! costs space but never changes what any version contains or the order it is returned in.
 
 use satudata_core::aggregate::{dotted_len, AggColumn, AggFn, AggregateQuery};
@@ -19,6 +19,9 @@ use satudata_core::Id;
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;
+
+mod ordplan;
+pub use ordplan::{plan_merge, MergeTables, NewOrds, OrdPlan};
 
 /// Distance between the `_ord` values of consecutive fresh rows, so later versions can insert
 /// rows in between without renumbering.
@@ -192,87 +195,6 @@ pub async fn prepare_rows(
 /// The summary of a version when the uploader gave none.
 pub fn default_summary(added: i64, removed: i64) -> String {
     format!("+{added} baris, \u{2212}{removed} baris")
-}
-
-/// Which rows of the previous version a new version keeps, and the `_ord` of every new row.
-///
-/// Built from the *matches*: pairs `(pos, ord)` of an uploaded row (0-based position in the upload)
-/// and a row of the previous version with the same content (same hash, same occurrence number),
-/// sorted by `pos`.
-#[derive(Debug, Clone, Default)]
-pub struct OrdPlan {
-    /// Kept pairs `(pos, ord)`, increasing in both.
-    kept: Vec<(i64, i64)>,
-}
-
-impl OrdPlan {
-    /// Choose the longest chain of matches that can be kept: `ord` must increase with `pos`, and
-    /// between two kept rows there must be room for the new rows in between, i.e.
-    /// `ord2 - ord1 >= pos2 - pos1`, which is the same as `ord - pos` never decreasing. So this is a
-    /// longest non-decreasing subsequence of `ord - pos`, O(n log n).
-    pub fn new(matches: &[(i64, i64)]) -> OrdPlan {
-        let keys: Vec<i64> = matches.iter().map(|(p, o)| o.saturating_sub(*p)).collect();
-        // tails[k]: index of the match ending the best chain of length k+1 (smallest key).
-        let mut tails: Vec<usize> = Vec::new();
-        let mut prev: Vec<Option<usize>> = vec![None; matches.len()];
-        for (i, key) in keys.iter().enumerate() {
-            // First chain whose tail key is greater than ours (non-decreasing chains may repeat keys).
-            let at = tails.partition_point(|&t| keys[t] <= *key);
-            prev[i] = if at > 0 { Some(tails[at - 1]) } else { None };
-            if at == tails.len() {
-                tails.push(i);
-            } else {
-                tails[at] = i;
-            }
-        }
-        let mut kept = Vec::with_capacity(tails.len());
-        let mut cur = tails.last().copied();
-        while let Some(i) = cur {
-            kept.push(matches[i]);
-            cur = prev[i];
-        }
-        kept.reverse();
-        OrdPlan { kept }
-    }
-
-    /// The kept pairs `(pos, ord)`, in order.
-    pub fn kept(&self) -> &[(i64, i64)] {
-        &self.kept
-    }
-
-    /// Whether the uploaded row at `pos` reuses a row of the previous version.
-    pub fn is_kept(&self, pos: i64) -> bool {
-        self.kept.binary_search_by_key(&pos, |k| k.0).is_ok()
-    }
-
-    /// The `_ord` of the new (not kept) row at `pos`: spaced [`ORD_GAP`] apart before the first and
-    /// after the last kept row, spread evenly between two kept rows.
-    pub fn ord_for(&self, pos: i64) -> Result<i64, StoreError> {
-        let overflow = || StoreError::Backend("row order numbers exhausted".to_string());
-        let next = self.kept.partition_point(|k| k.0 < pos);
-        let before = if next > 0 {
-            self.kept.get(next - 1)
-        } else {
-            None
-        };
-        let after = self.kept.get(next);
-        match (before, after) {
-            (None, None) => pos.checked_mul(ORD_GAP).ok_or_else(overflow),
-            (None, Some(&(bp, bo))) => (bp - pos)
-                .checked_mul(ORD_GAP)
-                .and_then(|d| bo.checked_sub(d))
-                .ok_or_else(overflow),
-            (Some(&(ap, ao)), None) => (pos - ap)
-                .checked_mul(ORD_GAP)
-                .and_then(|d| ao.checked_add(d))
-                .ok_or_else(overflow),
-            (Some(&(ap, ao)), Some(&(bp, bo))) => {
-                // bo - ao >= bp - ap (see `new`), so these are distinct and strictly between.
-                let off = (pos - ap) as i128 * (bo - ao) as i128 / (bp - ap) as i128;
-                i64::try_from(ao as i128 + off).map_err(|_| overflow())
-            }
-        }
-    }
 }
 
 /// A filter resolved against a schema: column index, storage type, operator and typed operands.
@@ -528,37 +450,6 @@ pub fn resolve_aggregate(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keeps_rows_in_order_and_interpolates_new_ones() {
-        // Old rows A B C D at ords 0, G, 2G, 3G; upload D A X B C: D moved, X new.
-        let g = ORD_GAP;
-        let matches = vec![(0, 3 * g), (1, 0), (3, g), (4, 2 * g)];
-        let plan = OrdPlan::new(&matches);
-        assert_eq!(plan.kept(), &[(1, 0), (3, g), (4, 2 * g)]);
-        assert!(!plan.is_kept(0));
-        let d = plan.ord_for(0).unwrap();
-        let x = plan.ord_for(2).unwrap();
-        assert!(d < 0 && 0 < x && x < g);
-        assert_eq!(plan.ord_for(5).unwrap(), 2 * g + g);
-    }
-
-    #[test]
-    fn no_room_means_not_kept() {
-        // Two old rows with adjacent ords and two new rows uploaded between them.
-        let plan = OrdPlan::new(&[(0, 10), (3, 11)]);
-        assert_eq!(plan.kept().len(), 1);
-        let all: Vec<i64> = (0..4)
-            .map(|p| {
-                plan.kept()
-                    .iter()
-                    .find(|k| k.0 == p)
-                    .map(|k| k.1)
-                    .unwrap_or_else(|| plan.ord_for(p).unwrap())
-            })
-            .collect();
-        assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
-    }
 
     #[test]
     fn checksum_depends_on_order() {
