@@ -95,6 +95,35 @@ pub struct RegionNameColumn {
 }
 
 impl Inferred {
+    /// The region-code `columns` to add to this file as it streams (see
+    /// [`crate::region_names::WithCodeColumns`]): after its last column, their names in its first
+    /// header row, empty cells in the rows between the header and the data (a second header row, a
+    /// column-number row). `None` when there are none or the file has no header row.
+    pub fn code_columns(
+        &self,
+        columns: Vec<crate::region_names::CodeColumn>,
+    ) -> Option<crate::region_names::CodeColumns> {
+        let header_row = *self.header.row_numbers.first()?;
+        if columns.is_empty() {
+            return None;
+        }
+        let data_row = self
+            .header
+            .row_numbers
+            .iter()
+            .chain(self.header.skipped.iter().map(|s| &s.row_number))
+            .max()
+            .copied()
+            .unwrap_or(header_row)
+            + 1;
+        Some(crate::region_names::CodeColumns {
+            header_row,
+            data_row,
+            width: self.schema.fields.len(),
+            columns,
+        })
+    }
+
     /// For a new version of an existing table: the region-code fields of the table's `schema` that
     /// the file has no column for, each with the file's column of names of the same level to fill
     /// it from, as (index in [`Inferred::region_names`], field name), in schema order. A column of

@@ -29,6 +29,7 @@ mod daily;
 mod dataapi;
 mod error;
 mod extract;
+mod file_sample;
 mod layers;
 pub mod mail;
 mod openapi;

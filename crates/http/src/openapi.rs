@@ -53,6 +53,7 @@ Tulis data dengan token API: Authorization: Bearer <token> (buat di POST /api/v1
         api::files::attach,
         api::files::download,
         api::files::upload,
+        api::infer::infer,
         api::files::list_jobs,
         api::files::get_job,
         api::files::cancel_job,
@@ -256,9 +257,22 @@ fn input_errors(op: &mut Operation) {
 }
 
 fn apply(op: &mut Operation, example: &Value) {
+    // Examples of particular request media types (the multipart form of an upload).
+    if let (Some(Value::Object(by_type)), Some(body)) =
+        (example.get("requests"), op.request_body.as_mut())
+    {
+        for (media_type, c) in body.content.iter_mut() {
+            if let Some(e) = by_type.get(media_type) {
+                c.example = Some(e.clone());
+            }
+        }
+    }
     if let (Some(request), Some(body)) = (example.get("request"), op.request_body.as_mut()) {
         for (media_type, c) in body.content.iter_mut() {
-            if !is_binary(media_type) {
+            // A file's text (the CSV of an upload) is the example of the body that is the file,
+            // not of a multipart form that carries it in a part.
+            let form_with_text = media_type.starts_with("multipart/") && request.is_string();
+            if !is_binary(media_type) && !form_with_text {
                 c.example = Some(request.clone());
             }
         }

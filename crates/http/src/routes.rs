@@ -142,7 +142,8 @@ static ROUTES: &[RouteSpec] = &[
     // Attachments and uploads of data files (import jobs).
     route!(POST "/api/v1/datasets/{slug}/attachments" => api::files::attach),
     route!(GET "/api/v1/resources/{id}/file" => api::files::download),
-    route!(POST "/api/v1/resources/{id}/uploads" => api::files::upload),
+    upload_route!(POST "/api/v1/resources/{id}/uploads" => api::files::upload),
+    route!(POST "/api/v1/infer" => api::infer::infer),
     route!(GET "/api/v1/jobs" => api::files::list_jobs),
     route!(GET "/api/v1/jobs/{id}" => api::files::get_job),
     route!(POST "/api/v1/jobs/{id}/cancel" => api::files::cancel_job),

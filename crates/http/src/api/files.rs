@@ -3,11 +3,11 @@
 //! progress and a stored report).
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use satudata_core::access::Action;
 use satudata_core::dataset::{NewResource, Resource, ResourceKind};
@@ -283,9 +283,19 @@ pub struct UploadQuery {
 
 /// Upload a data file for a table: it is stored, then validated and imported in the background as a
 /// draft version. Answers 202 with the job; follow `Location` for progress and the report.
+///
+/// The body is the file itself, or a `multipart/form-data` form with the file in part `file` and,
+/// for a file that names regions instead of coding them, part `regionCodes`: a JSON array of
+/// `RegionCodesRequest` — which region-code field of the table to fill from which column of names,
+/// with the names → codes mapping the client confirmed (`POST /api/v1/infer` suggests codes for the
+/// names). The job fills the field for every row; the codes are then checked like any other.
 #[utoipa::path(post, path = "/api/v1/resources/{id}/uploads", tag = super::tags::DATA,
     params(("id" = String, Path, format = Uuid, description = "Resource id"), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "CSV, XLSX, XLS, ODS, JSON or NDJSON"),
+    request_body(description = "The file (CSV, XLSX, XLS, ODS, JSON or NDJSON) as the body, or a multipart form with parts `file` and `regionCodes`",
+        content(
+            (Vec<u8> = "application/octet-stream"),
+            (UploadForm = "multipart/form-data"),
+        )),
     security(("bearer" = [])),
     responses(
         (status = 202, body = JobView),
@@ -294,39 +304,66 @@ pub struct UploadQuery {
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<Id>,
     Query(q): Query<UploadQuery>,
-    body: Body,
+    request: Request,
 ) -> ApiResult<Response> {
     let (resource, dataset) = find_resource(&state, id).await?;
     auth.allow(Action::WriteDataset {
         organization: dataset.meta.organization_id,
     })?;
-    if !matches!(resource.kind, ResourceKind::Table { .. }) {
+    let ResourceKind::Table { schema } = &resource.kind else {
         return Err(ApiError::conflict(
             "Sumber data ini lampiran berkas, bukan tabel; unggahan data hanya untuk tabel.",
         ));
-    }
+    };
     let filename = safe_filename(&q.filename);
     let key = format!(
         "uploads/{}/{}/{filename}",
         resource.id,
         satudata_core::new_id()
     );
-    let stored = state
-        .files
-        .put_stream(&key, body.into_data_stream())
-        .await
-        .map_err(file_error)?;
+    let (stored, requests) = if is_multipart(request.headers()) {
+        let form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("formulir multipart tidak terbaca: {e}")))?;
+        store_form(&state, &key, form).await?
+    } else {
+        let body = request.into_body();
+        let stored = state
+            .files
+            .put_stream(&key, body.into_data_stream())
+            .await
+            .map_err(file_error)?;
+        (stored, None)
+    };
+    let region_codes = match requests {
+        None => None,
+        Some(requests) => {
+            let resolved =
+                resolve_region_codes(&state, &stored.key, &filename, &q, schema, &requests).await;
+            match resolved {
+                Ok(codes) => Some(codes),
+                Err(e) => {
+                    // Nothing is imported: the stored file would only take space.
+                    if let Err(d) = state.files.delete(&stored.key).await {
+                        tracing::warn!(error = %d, key = %stored.key, "could not delete a refused upload");
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    };
     let options = ImportOptions {
         sheet: q.sheet.clone(),
         header_row: q.header_row.filter(|r| *r > 1),
         summary: q.summary.clone(),
-        region_codes: None,
+        region_codes,
     };
     let job = queue_import(&state, &auth, &resource, stored, filename, &options).await?;
     let job_id = job.id;
@@ -335,6 +372,102 @@ pub async fn upload(
         response.headers_mut().insert(header::LOCATION, v);
     }
     Ok(response)
+}
+
+/// The multipart form of an upload (for the OpenAPI document; [`store_form`] reads it part by part).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The data file.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Region-code fields to fill from columns of names, with the confirmed mapping.
+    pub region_codes: Option<Vec<super::region_codes::RegionCodesRequest>>,
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+/// Store the part `file` of an upload form under `key` as it streams in; parse the part
+/// `regionCodes` (JSON). Parts may come in either order; others are refused.
+async fn store_form(
+    state: &AppState,
+    key: &str,
+    mut form: Multipart,
+) -> ApiResult<(
+    satudata_files::StoredFile,
+    Option<Vec<super::region_codes::RegionCodesRequest>>,
+)> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request(format!("formulir multipart tidak terbaca: {e}"))
+    };
+    let mut stored = None;
+    let mut requests = None;
+    while let Some(part) = form.next_field().await.map_err(unreadable)? {
+        match part.name() {
+            Some("file") if stored.is_none() => {
+                stored = Some(
+                    state
+                        .files
+                        .put_stream(key, part)
+                        .await
+                        .map_err(file_error)?,
+                );
+            }
+            Some("regionCodes") if requests.is_none() => {
+                let text = part.bytes().await.map_err(unreadable)?;
+                let parsed: Vec<super::region_codes::RegionCodesRequest> =
+                    serde_json::from_slice(&text).map_err(|e| {
+                        ApiError::invalid_field(
+                            "regionCodes",
+                            format!("regionCodes bukan JSON yang diharapkan (larik berisi {{\"field\", \"names\", \"codes\"}}): {e}"),
+                        )
+                    })?;
+                requests = Some(parsed);
+            }
+            other => {
+                if let Some(s) = &stored {
+                    let _ = state.files.delete(&s.key).await;
+                }
+                return Err(ApiError::bad_request(format!(
+                    "bagian formulir '{}' tidak dikenal atau berulang; yang diterima: 'file' (wajib) dan 'regionCodes'",
+                    other.unwrap_or("")
+                )));
+            }
+        }
+    }
+    let Some(stored) = stored else {
+        return Err(ApiError::bad_request(
+            "formulir tanpa bagian 'file': kirim berkas datanya di bagian bernama 'file'",
+        ));
+    };
+    Ok((stored, requests))
+}
+
+/// Read the stored upload's beginning, infer its header and columns of names, and check the
+/// client's region-code requests against them and the table's schema.
+async fn resolve_region_codes(
+    state: &AppState,
+    key: &str,
+    filename: &str,
+    q: &UploadQuery,
+    schema: &satudata_core::schema::TableSchema,
+    requests: &[super::region_codes::RegionCodesRequest],
+) -> ApiResult<satudata_formats::region_names::CodeColumns> {
+    let bytes = crate::file_sample::read_stored(state, key).await?;
+    let inferred =
+        crate::file_sample::infer_upload(state, bytes, filename, q.sheet.clone(), q.header_row)
+            .await?;
+    super::region_codes::resolve(requests, schema, &inferred)
 }
 
 /// How an uploaded file is read by its import job.

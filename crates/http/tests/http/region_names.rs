@@ -491,3 +491,190 @@ async fn without_the_tick_the_missing_code_column_is_reported() {
         job.report
     );
 }
+
+/// Upload `NAMES_CSV` to table `table` through the API with a bearer token, as a multipart form
+/// with `regionCodes` when a mapping is given.
+async fn api_upload(
+    app: &App,
+    table: satudata_core::Id,
+    mapping: Option<String>,
+) -> crate::common::Answer {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(NAMES_CSV.as_bytes().to_vec()).file_name("sekolah.csv"),
+    );
+    if let Some(m) = mapping {
+        form = form.text("regionCodes", m);
+    }
+    answer(
+        app.http
+            .post(app.url(&format!(
+                "/api/v1/resources/{table}/uploads?filename=sekolah.csv"
+            )))
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {}", app.fx.tokens[&Who::ProdusenOwn]),
+            )
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// The API's way to the same result: `POST /api/v1/infer` suggests codes for the names, the client
+/// sends the mapping it confirmed with the file, and the job fills the table's region-code field
+/// for every row. A mapping that does not fit the table or the file is refused before anything is
+/// queued, saying what to fix.
+#[tokio::test]
+async fn the_api_fills_region_codes_from_the_mapping_sent_with_the_file() {
+    let app = spawn_with(Options {
+        jobs: true,
+        ..Options::default()
+    })
+    .await;
+    let infer_path = "/api/v1/infer?filename=sekolah.csv";
+    let anon = app
+        .call(
+            Who::Anonymous,
+            reqwest::Method::POST,
+            infer_path,
+            crate::common::Body::Csv(NAMES_CSV.into()),
+        )
+        .await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "{}", anon.text);
+    let inferred = app
+        .call(
+            Who::ProdusenOwn,
+            reqwest::Method::POST,
+            infer_path,
+            crate::common::Body::Csv(NAMES_CSV.into()),
+        )
+        .await;
+    assert_eq!(inferred.status, StatusCode::OK, "{}", inferred.text);
+    let j = inferred.json();
+    let kec = j["regionNames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["level"] == "kecamatan")
+        .unwrap_or_else(|| panic!("no kecamatan names: {j}"));
+    assert_eq!(kec["label"], "Kecamatan", "{j}");
+    let lais = kec["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["written"] == "LAIS")
+        .unwrap_or_else(|| panic!("LAIS not matched: {kec}"));
+    assert_eq!(lais["code"], "16.06.02");
+    assert_eq!(kec["unmatched"], serde_json::json!(["Atlantis"]));
+
+    // The table: the inferred schema plus the region-code field the names will fill.
+    let mut schema: satudata_core::schema::TableSchema =
+        serde_json::from_value(j["schema"].clone()).unwrap();
+    let mut field = satudata_core::schema::Field::new(
+        "kode_kecamatan",
+        satudata_core::schema::FieldType::String,
+    );
+    field.region_level = Some(Level::Kecamatan);
+    schema.fields.push(field);
+    let table = app
+        .store
+        .create_resource(
+            app.fx.open.id,
+            satudata_core::dataset::NewResource {
+                name: "sekolah-api".into(),
+                title: "Sekolah (API)".into(),
+                description: String::new(),
+                kind: ResourceKind::Table { schema },
+            },
+            None,
+        )
+        .await
+        .unwrap();
+
+    // Refused, with what to fix; nothing queued.
+    for (mapping, says) in [
+        (
+            r#"[{"field": "kode_desa", "codes": {}}]"#,
+            "kolom 'kode_desa' tidak ada di tabel ini; kolom kode wilayahnya: kode_kecamatan",
+        ),
+        (
+            r#"[{"field": "kode_kecamatan", "codes": {"Sekayu": "16.06.01.2001"}}]"#,
+            "bukan kode kecamatan Kemendagri: Sekayu → 16.06.01.2001",
+        ),
+        (
+            r#"[{"field": "kode_kecamatan", "names": "Kabupaten", "codes": {}}]"#,
+            "kolom nama 'Kabupaten' tidak ada di berkas; kolom berkas: Kecamatan, Desa, Tahun, Jumlah Sekolah",
+        ),
+        (r#"{"field": "kode_kecamatan"}"#, "regionCodes bukan JSON"),
+    ] {
+        let refused = api_upload(&app, table.id, Some(mapping.into())).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{mapping}: {}",
+            refused.text
+        );
+        assert!(refused.text.contains(says), "{mapping}: {}", refused.text);
+    }
+    let jobs = app
+        .call(
+            Who::ProdusenOwn,
+            reqwest::Method::GET,
+            &format!("/api/v1/jobs?resource={}", table.id),
+            crate::common::Body::None,
+        )
+        .await;
+    assert_eq!(jobs.json()["items"], serde_json::json!([]), "{}", jobs.text);
+
+    // Accepted: codes with or without dots; the names column found from inference.
+    let mapping = r#"[{"field": "kode_kecamatan", "codes": {"Sekayu": "160601", "LAIS": "16.06.02", "Plakat Tinggi": "16.06.10"}}]"#;
+    let queued = api_upload(&app, table.id, Some(mapping.into())).await;
+    assert_eq!(queued.status, StatusCode::ACCEPTED, "{}", queued.text);
+    let job_path = queued.header("location").to_string();
+    let mut job = queued.json();
+    for _ in 0..600 {
+        if job["state"] != "queued" && job["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        job = app
+            .call(
+                Who::ProdusenOwn,
+                reqwest::Method::GET,
+                &job_path,
+                crate::common::Body::None,
+            )
+            .await
+            .json();
+    }
+    assert_eq!(job["state"], "done", "{job}");
+    let job_id: satudata_core::Id = job["id"].as_str().unwrap().parse().unwrap();
+    let stored = app.store.get_job(job_id).await.unwrap().unwrap();
+    let codes = &stored.options["regionCodes"]["columns"][0];
+    assert_eq!(codes["field"], "kode_kecamatan");
+    assert_eq!(codes["source"], 0);
+    assert_eq!(codes["codes"]["Sekayu"], "16.06.01", "stored dotted");
+
+    // Once published, the rows carry the codes; the name with no code has none.
+    let produsen = Browser::of(&app, Who::ProdusenOwn).await;
+    let walidata = Browser::of(&app, Who::Walidata).await;
+    publish(&produsen, &walidata, &table, 1).await;
+    let rows = app
+        .get(&format!("/api/v1/resources/{}/rows", table.id), &[])
+        .await;
+    assert_eq!(rows.status, StatusCode::OK, "{}", rows.text);
+    let page = rows.json();
+    let by_name: BTreeMap<String, Json> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().to_string(), r[4].clone()))
+        .collect();
+    assert_eq!(by_name["Sekayu"], "16.06.01", "{page}");
+    assert_eq!(by_name["LAIS"], "16.06.02", "{page}");
+    assert_eq!(by_name["Plakat Tinggi"], "16.06.10", "{page}");
+    assert_eq!(by_name["Atlantis"], Json::Null, "{page}");
+}

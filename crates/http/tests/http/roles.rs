@@ -137,6 +137,7 @@ const CASES: &[Case] = &[
     case("GET",    "/api/v1/resources/{id}/file",                  "/api/v1/resources/<open_file>/file",          "yyyyyy"),
     case("GET",    "/api/v1/resources/{id}/file",                  "/api/v1/resources/<closed_file>/file",        "nynyny"),
     case("POST",   "/api/v1/resources/{id}/uploads",               "/api/v1/resources/<open_table>/uploads?filename=data.csv", "nynyny"),
+    case("POST",   "/api/v1/infer",                                "/api/v1/infer?filename=data.csv",             "nyyyyy"),
     case("GET",    "/api/v1/jobs",                                 "/api/v1/jobs?resource=<open_table>",          "nynyny"),
     case("GET",    "/api/v1/jobs/{id}",                            "/api/v1/jobs/<open_job>",                     "nynyny"),
     case("POST",   "/api/v1/jobs/{id}/cancel",                     "/api/v1/jobs/<open_job>/cancel",              "nynyny"),
@@ -369,9 +370,10 @@ fn body(app: &App, case: &Case, n: usize) -> Body {
         ("POST", "/api/v1/datasets/{slug}/resources") => Body::Json(json!({
             "name": format!("tabel-{n}"), "title": "Tabel", "kind": "table", "schema": sample_schema()
         })),
-        ("POST", "/api/v1/resources/{id}/versions" | "/api/v1/resources/{id}/uploads") => {
-            Body::Csv(SAMPLE_CSV.into())
-        }
+        (
+            "POST",
+            "/api/v1/resources/{id}/versions" | "/api/v1/resources/{id}/uploads" | "/api/v1/infer",
+        ) => Body::Csv(SAMPLE_CSV.into()),
         ("POST", "/api/v1/datasets/{slug}/attachments") => {
             Body::Bytes(format!("catatan {n}").into_bytes(), "text/plain")
         }

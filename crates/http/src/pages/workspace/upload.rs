@@ -31,9 +31,11 @@ use satudata_core::dataset::{Dataset, NewResource, Resource, ResourceKind};
 use satudata_core::region::Level;
 use satudata_core::schema::{FieldType, TableSchema};
 use satudata_core::Id;
+use satudata_formats::infer::Inferred;
 use satudata_formats::infer::RegionNameColumn;
-use satudata_formats::infer::{infer, InferOptions, Inferred};
 use satudata_formats::read::{open_owned, records, ReadOptions, SheetSelector, TableReader};
+
+use crate::file_sample::{extension, infer_sample, read_stored, sample_options, usable_sample};
 use satudata_formats::region_names::{
     code_field_name, confirmed_codes, CodeColumn, CodeColumns, WithCodeColumns,
 };
@@ -51,9 +53,6 @@ use crate::pages::extract::{Path, Query};
 use crate::pages::i18n::int;
 use crate::pages::layout::{html_response, PageCtx};
 
-/// The most of a staged file read back for the preview (a CSV is cut at a line end; a workbook
-/// larger than this is not previewed).
-const PREVIEW_BYTES: usize = 64 << 20;
 /// Rows shown in the preview.
 const PREVIEW_ROWS: usize = 15;
 /// Rows with errors shown in context on the report.
@@ -393,26 +392,9 @@ async fn start(
     Ok(job)
 }
 
-/// Read a stored file back, whole up to [`PREVIEW_BYTES`].
+/// Read a stored file back, whole up to [`SAMPLE_BYTES`](crate::file_sample::SAMPLE_BYTES).
 async fn read_file(ctx: &PageCtx, key: &str) -> PageResult<Vec<u8>> {
-    let content = ctx.state.files.get(key).await.map_err(file_error)?;
-    let mut stream = content.into_stream();
-    let mut out = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(file_error)?;
-        out.extend_from_slice(&chunk);
-        if out.len() >= PREVIEW_BYTES {
-            break;
-        }
-    }
-    Ok(out)
-}
-
-fn extension(filename: &str) -> Option<String> {
-    std::path::Path::new(filename)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
+    Ok(read_stored(&ctx.state, key).await?)
 }
 
 /// What the second step shows.
@@ -426,24 +408,13 @@ struct Inspection {
 }
 
 fn inspect(
-    mut bytes: Vec<u8>,
+    bytes: Vec<u8>,
     ext: Option<String>,
     sheet: Option<String>,
     first_row: Option<u64>,
     home: satudata_core::region::RegionCode,
 ) -> Inspection {
-    let opts = ReadOptions {
-        sheet: sheet.clone().map(SheetSelector::Name),
-        first_row,
-        ..ReadOptions::default()
-    };
-    let workbook = matches!(ext.as_deref(), Some("xlsx" | "xls" | "ods"));
-    if bytes.len() >= PREVIEW_BYTES && !workbook {
-        // A long text file: the preview reads its beginning, up to the last full line.
-        if let Some(end) = bytes.iter().rposition(|b| *b == b'\n') {
-            bytes.truncate(end + 1);
-        }
-    }
+    let opts = sample_options(sheet, first_row);
     let failed = |e: String| Inspection {
         sheets: vec![],
         sheet: None,
@@ -451,9 +422,10 @@ fn inspect(
         inferred: None,
         error: Some(e),
     };
-    if bytes.len() >= PREVIEW_BYTES && workbook {
-        return failed("Buku kerja ini terlalu besar untuk pratinjau; simpan lembarnya sebagai CSV lalu unggah lagi.".into());
-    }
+    let bytes = match usable_sample(bytes, ext.as_deref()) {
+        Ok(b) => b,
+        Err(e) => return failed(e),
+    };
     let reader = match open_owned(bytes.clone(), ext.as_deref(), &opts) {
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
@@ -463,25 +435,15 @@ fn inspect(
         .take(PREVIEW_ROWS)
         .filter_map(Result::ok)
         .collect();
-    let inferred = match open_owned(bytes, ext.as_deref(), &opts) {
-        Ok(r) => match infer(
-            r,
-            &InferOptions {
-                home_region: Some(home),
-                ..InferOptions::default()
-            },
-        ) {
-            Ok(i) => Some(i),
-            Err(e) => return failed(e.to_string()),
+    match infer_sample(bytes, ext.as_deref(), &opts, home) {
+        Ok(inferred) => Inspection {
+            sheets: info.sheets,
+            sheet: info.sheet,
+            preview,
+            inferred: Some(inferred),
+            error: None,
         },
-        Err(e) => return failed(e.to_string()),
-    };
-    Inspection {
-        sheets: info.sheets,
-        sheet: info.sheet,
-        preview,
-        inferred,
-        error: None,
+        Err(e) => failed(e),
     }
 }
 
@@ -804,7 +766,6 @@ fn chosen_code_columns(
     targets: &[(usize, String)],
     form: &FormData,
 ) -> Option<CodeColumns> {
-    let header_row = *inferred.header.row_numbers.first()?;
     let mut columns = vec![];
     for (j, field) in targets {
         let (j, field) = (*j, field.clone());
@@ -832,26 +793,7 @@ fn chosen_code_columns(
             codes: confirmed_codes(&col.matches, &chosen),
         });
     }
-    if columns.is_empty() {
-        return None;
-    }
-    // Rows between the first header row and the data (a second header row, a column-number row)
-    // get empty cells in the new columns.
-    let data_row = inferred
-        .header
-        .row_numbers
-        .iter()
-        .chain(inferred.header.skipped.iter().map(|s| &s.row_number))
-        .max()
-        .copied()
-        .unwrap_or(header_row)
-        + 1;
-    Some(CodeColumns {
-        header_row,
-        data_row,
-        width: inferred.schema.fields.len(),
-        columns,
-    })
+    inferred.code_columns(columns)
 }
 
 /// The page of step 2 (and 3 for a new table).
