@@ -7,6 +7,8 @@
 //! ## How it uses SQLite
 //! - WAL journal, `synchronous=NORMAL`, foreign keys on, a busy timeout: readers never wait for the
 //!   writer, and a crash loses at most the last transactions, never consistency.
+//! - 16 KiB pages in a new store (ADR 0013): bulk loads, index builds and checkpoints move a
+//!   quarter of the pages.
 //! - One writer at a time: every write transaction takes an in-process lock and starts with
 //!   `BEGIN IMMEDIATE`, so a transaction never has to be retried halfway (a deferred transaction that
 //!   reads first can fail with `SQLITE_BUSY` when it later writes).
@@ -136,6 +138,11 @@ impl SqliteStore {
 
     fn tune(options: SqliteConnectOptions) -> SqliteConnectOptions {
         options
+            // New stores get 16 KiB pages (SQLite's default is 4 KiB; an existing store keeps its
+            // own): a million-row import took 8 % less time, as every page of the table and its
+            // indexes goes through the WAL, the index builds and the checkpoint as one frame
+            // (ADR 0013). Set before anything else: it applies only to a new database file.
+            .page_size(16384)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)

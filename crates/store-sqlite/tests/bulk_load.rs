@@ -1,6 +1,7 @@
 //! A first version is loaded in bulk (indexes dropped, rows written through SQLite's C interface,
 //! indexes rebuilt): on the multi-threaded runtime the CLI and the server use, the rows read back
 //! exactly and the table keeps every index it had; a load the database refuses midway, or one abandoned midway, changes nothing.
+//! New stores get 16 KiB pages; older stores keep theirs.
 
 use satudata_store::rowtable::row_table_name;
 use satudata_store_sqlite::SqliteStore;
@@ -73,4 +74,41 @@ async fn an_abandoned_load_leaves_nothing_and_frees_the_store() {
     let (_dir, store, resource, table, before) = fresh().await;
     abandoned_load_changes_nothing(&store, resource.id).await;
     assert_eq!(indexes(&store, &table).await, before);
+}
+
+async fn page_size(store: &SqliteStore) -> i64 {
+    sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(store.pool())
+        .await
+        .expect("page size")
+}
+
+/// A new store gets 16 KiB pages (ADR 0013); a store made with SQLite's default 4 KiB pages (by an
+/// earlier satudata) keeps them, and loads and reads as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_stores_get_16_kib_pages_and_older_stores_keep_theirs() {
+    let (_dir, store, resource, _, _) = fresh().await;
+    assert_eq!(page_size(&store).await, 16384);
+    load_twice_and_check(&store, resource.id).await;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lama.db");
+    {
+        // An older store: created with the default page size, in WAL mode.
+        let old = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .page_size(4096)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+        let pool = sqlx::SqlitePool::connect_with(old).await.expect("old store");
+        sqlx::query("CREATE TABLE earlier (x)")
+            .execute(&pool)
+            .await
+            .expect("write");
+        pool.close().await;
+    }
+    let store = SqliteStore::open(&path).await.expect("open the older store");
+    assert_eq!(page_size(&store).await, 4096);
+    let resource = bench_resource(&store).await;
+    load_twice_and_check(&store, resource.id).await;
 }
