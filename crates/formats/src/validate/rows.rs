@@ -233,9 +233,11 @@ pub(crate) fn check_batch(
         return;
     }
     // The first part on a helper thread with cloned parsers, the rest here after `first`; then merge
-    // the evidence the helper saw into the main parsers. The helper takes more than half: the
-    // calling thread also runs `first`.
-    let mid = n * 3 / 5;
+    // the evidence the helper saw into the main parsers. The helper takes less than half although
+    // the calling thread also runs `first`: it shares the second core with the reader's thread.
+    // Measured on a million rows, alternated (docs/BENCHMARKS.md, seventh session): helper 3/5 of
+    // the rows 0.434–0.479 s, 1/2 0.384–0.449 s, 2/5 0.378–0.400 s; 4/5 was slower still than 3/5.
+    let mid = n * 2 / 5;
     let mut helper: Vec<FieldWork> = fields.to_vec();
     let base: Vec<_> = fields.iter().map(|f| f.parser.evidence()).collect();
     let (recs_a, recs_b) = recs[..n].split_at(mid);
