@@ -100,14 +100,18 @@ async fn new_stores_get_16_kib_pages_and_older_stores_keep_theirs() {
             .create_if_missing(true)
             .page_size(4096)
             .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
-        let pool = sqlx::SqlitePool::connect_with(old).await.expect("old store");
+        let pool = sqlx::SqlitePool::connect_with(old)
+            .await
+            .expect("old store");
         sqlx::query("CREATE TABLE earlier (x)")
             .execute(&pool)
             .await
             .expect("write");
         pool.close().await;
     }
-    let store = SqliteStore::open(&path).await.expect("open the older store");
+    let store = SqliteStore::open(&path)
+        .await
+        .expect("open the older store");
     assert_eq!(page_size(&store).await, 4096);
     let resource = bench_resource(&store).await;
     load_twice_and_check(&store, resource.id).await;
