@@ -12,7 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use satudata_core::access::Action;
 use satudata_core::dataset::{NewResource, Resource, ResourceKind};
 use satudata_core::Id;
-use satudata_files::FileError;
+use satudata_files::{FileError, StoredFile};
+
+use super::region_codes::RegionCodesRequest;
 use satudata_store::jobs::{Job, JobQuery, JobState, NewJob};
 use satudata_store::StoreError;
 
@@ -403,19 +405,42 @@ async fn store_form(
     state: &AppState,
     key: &str,
     mut form: Multipart,
-) -> ApiResult<(
-    satudata_files::StoredFile,
-    Option<Vec<super::region_codes::RegionCodesRequest>>,
-)> {
+) -> ApiResult<(StoredFile, Option<Vec<RegionCodesRequest>>)> {
+    let mut stored = None;
+    let mut requests = None;
+    let read = read_form(state, key, &mut form, &mut stored, &mut requests).await;
+    match (read, stored) {
+        (Ok(()), Some(stored)) => Ok((stored, requests)),
+        (Ok(()), None) => Err(ApiError::bad_request(
+            "formulir tanpa bagian 'file': kirim berkas datanya di bagian bernama 'file'",
+        )),
+        (Err(e), stored) => {
+            // A form refused after its file was stored: the file would only take space.
+            if let Some(s) = stored {
+                if let Err(d) = state.files.delete(&s.key).await {
+                    tracing::warn!(error = %d, key = %s.key, "could not delete a refused upload");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The parts of an upload form, into `stored` and `requests` as they come (see [`store_form`]).
+async fn read_form(
+    state: &AppState,
+    key: &str,
+    form: &mut Multipart,
+    stored: &mut Option<StoredFile>,
+    requests: &mut Option<Vec<RegionCodesRequest>>,
+) -> ApiResult<()> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad_request(format!("formulir multipart tidak terbaca: {e}"))
     };
-    let mut stored = None;
-    let mut requests = None;
     while let Some(part) = form.next_field().await.map_err(unreadable)? {
         match part.name() {
             Some("file") if stored.is_none() => {
-                stored = Some(
+                *stored = Some(
                     state
                         .files
                         .put_stream(key, part)
@@ -425,19 +450,15 @@ async fn store_form(
             }
             Some("regionCodes") if requests.is_none() => {
                 let text = part.bytes().await.map_err(unreadable)?;
-                let parsed: Vec<super::region_codes::RegionCodesRequest> =
-                    serde_json::from_slice(&text).map_err(|e| {
-                        ApiError::invalid_field(
-                            "regionCodes",
-                            format!("regionCodes bukan JSON yang diharapkan (larik berisi {{\"field\", \"names\", \"codes\"}}): {e}"),
-                        )
-                    })?;
-                requests = Some(parsed);
+                let parsed: Vec<RegionCodesRequest> = serde_json::from_slice(&text).map_err(|e| {
+                    ApiError::invalid_field(
+                        "regionCodes",
+                        format!("regionCodes bukan JSON yang diharapkan (larik berisi {{\"field\", \"names\", \"codes\"}}): {e}"),
+                    )
+                })?;
+                *requests = Some(parsed);
             }
             other => {
-                if let Some(s) = &stored {
-                    let _ = state.files.delete(&s.key).await;
-                }
                 return Err(ApiError::bad_request(format!(
                     "bagian formulir '{}' tidak dikenal atau berulang; yang diterima: 'file' (wajib) dan 'regionCodes'",
                     other.unwrap_or("")
@@ -445,12 +466,7 @@ async fn store_form(
             }
         }
     }
-    let Some(stored) = stored else {
-        return Err(ApiError::bad_request(
-            "formulir tanpa bagian 'file': kirim berkas datanya di bagian bernama 'file'",
-        ));
-    };
-    Ok((stored, requests))
+    Ok(())
 }
 
 /// Read the stored upload's beginning, infer its header and columns of names, and check the

@@ -74,6 +74,8 @@ pub struct App {
     pub fx: Fixture,
     /// The server's state (its store and file store), for housekeeping runs in tests.
     pub state: satudata_http::AppState,
+    /// The server's file store (uploads, attachments), to check what is kept.
+    pub files: satudata_files::FileStore,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
@@ -336,7 +338,7 @@ pub async fn spawn_with(options: Options) -> App {
     if options.jobs {
         satudata_jobs::Runner::new(
             store.clone(),
-            files,
+            files.clone(),
             satudata_jobs::RunnerConfig {
                 poll: std::time::Duration::from_millis(50),
                 home_region: Some(RegionCode::parse("16.06").unwrap()),
@@ -364,6 +366,7 @@ pub async fn spawn_with(options: Options) -> App {
         http,
         fx,
         state: kept,
+        files,
         _shutdown: tx,
         server,
         _dir: dir,

@@ -628,11 +628,19 @@ async fn the_api_fills_region_codes_from_the_mapping_sent_with_the_file() {
         )
         .await;
     assert_eq!(jobs.json()["items"], serde_json::json!([]), "{}", jobs.text);
+    let uploads = format!("uploads/{}", table.id);
+    let kept = app.files.list(&uploads).await.unwrap();
+    assert!(kept.is_empty(), "refused uploads are not kept: {kept:?}");
 
     // Accepted: codes with or without dots; the names column found from inference.
     let mapping = r#"[{"field": "kode_kecamatan", "codes": {"Sekayu": "160601", "LAIS": "16.06.02", "Plakat Tinggi": "16.06.10"}}]"#;
     let queued = api_upload(&app, table.id, Some(mapping.into())).await;
     assert_eq!(queued.status, StatusCode::ACCEPTED, "{}", queued.text);
+    assert_eq!(
+        app.files.list(&uploads).await.unwrap().len(),
+        1,
+        "the accepted upload is kept"
+    );
     let job_path = queued.header("location").to_string();
     let mut job = queued.json();
     for _ in 0..600 {
